@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Numeric modules are compiled with -Ounchecked in release builds: the hot loops (BLAS glue, kNN,
+/// UMAP SGD, clustering) index arrays with bounds the code already guarantees.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "n2d-mpi",
+    products: [
+        .executable(name: "n2d-mpi", targets: ["n2d-mpi"]),
+        .library(name: "N2D", targets: ["N2D"]),
+        .library(name: "Collectives", targets: ["Collectives"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C glue: Open MPI and OpenBLAS as system libraries, and the shims for MPI's macro handles.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "CMPIShims", dependencies: ["CMPI"]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "Collectives", dependencies: ["CMPI", "CMPIShims"], swiftSettings: fast),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], swiftSettings: fast),
+        .target(name: "Storage", dependencies: ["LinearAlgebra"], swiftSettings: fast),
+        .target(name: "TextFeatures", dependencies: ["LinearAlgebra", "Collectives"],
+                resources: [.copy("Resources/english_stop_words.txt")], swiftSettings: fast),
+        .target(name: "Datasets", dependencies: ["TextFeatures", "LinearAlgebra", "Collectives", "Storage"],
+                swiftSettings: fast, linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "Autoencoder", dependencies: ["LinearAlgebra", "Collectives", "Storage"], swiftSettings: fast),
+        .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives"], swiftSettings: fast),
+        .target(name: "UMAP", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], swiftSettings: fast),
+        .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors"], swiftSettings: fast),
+        .target(name: "Plotting", swiftSettings: fast),
+        .target(name: "N2D", dependencies: [
+            "Collectives", "LinearAlgebra", "Storage", "TextFeatures", "Datasets", "Autoencoder", "Neighbors",
+            "UMAP", "Clustering", "Evaluation", "Plotting",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: fast),
+        .executableTarget(name: "n2d-mpi", dependencies: [
+            "N2D", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Exercises every collective under mpirun; the multi-rank tests launch it.
+        .executableTarget(name: "collectives-check", dependencies: ["Collectives"]),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

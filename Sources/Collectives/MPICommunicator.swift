@@ -1,0 +1,161 @@
+import CMPI
+import CMPIShims
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A communicator over MPI_COMM_WORLD (Open MPI). Create it once per process with `initialize()`;
+/// call `finalize()` before the process exits normally.
+///
+/// MPI errors are fatal (Open MPI's default handler): a failed collective ends the whole job, so no
+/// rank waits on a peer that has gone.
+public final class MPICommunicator: Communicator {
+    public let rank: Int
+    public let size: Int
+    public let localSize: Int
+    public let localRank: Int
+    public let hostName: String
+    public let libraryVersion: String
+    private let comm: MPI_Comm
+
+    private init() {
+        comm = cmpi_comm_world()
+        var r: Int32 = 0, s: Int32 = 0
+        MPI_Comm_rank(comm, &r)
+        MPI_Comm_size(comm, &s)
+        rank = Int(r)
+        size = Int(s)
+
+        var local: MPI_Comm? = cmpi_comm_null()
+        MPI_Comm_split_type(comm, cmpi_comm_type_shared(), r, cmpi_info_null(), &local)
+        var lr: Int32 = 0, ls: Int32 = 1
+        MPI_Comm_rank(local, &lr)
+        MPI_Comm_size(local, &ls)
+        MPI_Comm_free(&local)
+        localRank = Int(lr)
+        localSize = Int(ls)
+
+        var name = [CChar](repeating: 0, count: Int(cmpi_max_processor_name()) + 1)
+        var length: Int32 = 0
+        MPI_Get_processor_name(&name, &length)
+        hostName = String(cString: name)
+
+        var version = [CChar](repeating: 0, count: Int(cmpi_max_library_version_string()) + 1)
+        MPI_Get_library_version(&version, &length)
+        let full = String(cString: version)
+        libraryVersion = full.split(separator: ",").first.map(String.init) ?? full
+    }
+
+    private nonisolated(unsafe) static var shared: MPICommunicator?
+
+    /// Initialises MPI (thread level FUNNELED) once and returns the world communicator.
+    public static func initialize() -> MPICommunicator {
+        if let shared { return shared }
+        var provided: Int32 = 0
+        MPI_Init_thread(nil, nil, cmpi_thread_funneled(), &provided)
+        let world = MPICommunicator()
+        shared = world
+        return world
+    }
+
+    /// Finalises MPI. Every rank must call it; no collective may follow.
+    public func finalize() {
+        MPI_Finalize()
+        MPICommunicator.shared = nil
+    }
+
+    public func barrier() { MPI_Barrier(comm) }
+
+    public func broadcast<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) {
+        MPI_Bcast(buffer.baseAddress, mpiCount(buffer.count), datatype(T.self), Int32(root), comm)
+    }
+
+    public func allreduce<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, op: ReduceOp) {
+        guard buffer.count > 0 else { return }
+        MPI_Allreduce(cmpi_in_place(), buffer.baseAddress, mpiCount(buffer.count), datatype(T.self), mpiOp(op), comm)
+    }
+
+    public func startAllreduce<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, op: ReduceOp) -> PendingCollective {
+        let pending = MPIPendingCollective()
+        MPI_Iallreduce(cmpi_in_place(), buffer.baseAddress, mpiCount(buffer.count), datatype(T.self), mpiOp(op), comm,
+                       &pending.request)
+        return pending
+    }
+
+    public func allgatherv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>, into recv: UnsafeMutableBufferPointer<T>, counts: [Int]) {
+        let (c, d) = countsAndDisplacements(counts, capacity: recv.count)
+        precondition(send.count == counts[rank], "allgatherv: rank \(rank) sends \(send.count), counts say \(counts[rank])")
+        MPI_Allgatherv(send.baseAddress, mpiCount(send.count), datatype(T.self), recv.baseAddress, c, d, datatype(T.self), comm)
+    }
+
+    public func gatherv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>, into recv: UnsafeMutableBufferPointer<T>?, counts: [Int], root: Int) {
+        precondition(send.count == counts[rank], "gatherv: rank \(rank) sends \(send.count), counts say \(counts[rank])")
+        let (c, d) = countsAndDisplacements(counts, capacity: rank == root ? (recv?.count ?? 0) : Int.max)
+        MPI_Gatherv(send.baseAddress, mpiCount(send.count), datatype(T.self), recv?.baseAddress, c, d, datatype(T.self),
+                    Int32(root), comm)
+    }
+
+    public func scatterv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>?, counts: [Int], into recv: UnsafeMutableBufferPointer<T>, root: Int) {
+        precondition(recv.count >= counts[rank], "scatterv: receive buffer too small")
+        let (c, d) = countsAndDisplacements(counts, capacity: rank == root ? (send?.count ?? 0) : Int.max)
+        MPI_Scatterv(send?.baseAddress, c, d, datatype(T.self), recv.baseAddress, mpiCount(counts[rank]), datatype(T.self),
+                     Int32(root), comm)
+    }
+
+    public func alltoallv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>, sendCounts: [Int],
+                                               into recv: UnsafeMutableBufferPointer<T>, recvCounts: [Int]) {
+        let (sc, sd) = countsAndDisplacements(sendCounts, capacity: send.count)
+        let (rc, rd) = countsAndDisplacements(recvCounts, capacity: recv.count)
+        MPI_Alltoallv(send.baseAddress, sc, sd, datatype(T.self), recv.baseAddress, rc, rd, datatype(T.self), comm)
+    }
+
+    public func abort(message: String, code: Int32) -> Never {
+        writeStandardError(message)
+        MPI_Abort(comm, code)
+        exit(code)
+    }
+
+    private func countsAndDisplacements(_ counts: [Int], capacity: Int) -> ([Int32], [Int32]) {
+        precondition(counts.count == size, "collective needs one count per rank (\(size)), got \(counts.count)")
+        var displacements = [Int32](repeating: 0, count: size)
+        var total = 0
+        for r in 0..<size {
+            displacements[r] = mpiCount(total)
+            total += counts[r]
+        }
+        precondition(total <= capacity, "collective buffer holds \(capacity) elements, counts need \(total)")
+        _ = mpiCount(total)
+        return (counts.map(mpiCount), displacements)
+    }
+}
+
+/// An `MPI_Request` to complete.
+final class MPIPendingCollective: PendingCollective {
+    var request: MPI_Request? = cmpi_request_null()
+    func wait() {
+        MPI_Wait(&request, cmpi_status_ignore())
+    }
+}
+
+private func mpiCount(_ n: Int) -> Int32 {
+    precondition(n >= 0 && n <= Int(Int32.max), "an MPI message of \(n) elements exceeds MPI's 32-bit count")
+    return Int32(n)
+}
+
+private func datatype<T: CollectiveScalar>(_ type: T.Type) -> MPI_Datatype? {
+    switch T.kind {
+    case .float: return cmpi_float()
+    case .double: return cmpi_double()
+    case .int32: return cmpi_int32()
+    case .int64: return cmpi_int64()
+    case .byte: return cmpi_byte()
+    }
+}
+
+private func mpiOp(_ op: ReduceOp) -> MPI_Op? {
+    switch op {
+    case .sum: return cmpi_op_sum()
+    case .max: return cmpi_op_max()
+    case .min: return cmpi_op_min()
+    }
+}

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Chooses how this process talks to its peers.
+public enum World {
+    /// True when a launcher (mpirun, srun with PMIx) started this process as one of several ranks.
+    public static var launchedByMPI: Bool {
+        let markers = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"]
+        return markers.contains { getenv($0) != nil } || getenv("N2D_FORCE_MPI") != nil
+    }
+
+    /// The world communicator: MPI when launched by mpirun (or `N2D_FORCE_MPI` is set),
+    /// otherwise a one-rank `LocalCommunicator` that makes no MPI call.
+    public static func communicator() -> Communicator {
+        launchedByMPI ? MPICommunicator.initialize() : LocalCommunicator()
+    }
+
+    /// Finalises MPI if `communicator` uses it.
+    public static func finish(_ communicator: Communicator) {
+        (communicator as? MPICommunicator)?.finalize()
+    }
+}

@@ -1,0 +1,69 @@
+import Collectives
+import LinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `n2d-mpi doctor`: checks that MPI and OpenBLAS work on every rank and describes the job.
+public enum Doctor {
+    /// The outcome, complete on rank 0 (other ranks hold only their own line).
+    public struct Report {
+        /// One line per rank: rank, host, pid, BLAS threads.
+        public var rankLines: [String]
+        /// The summary line ("4 ranks on 1 host, Open MPI v4.1.4, OpenBLAS 0.3.21, allreduce ok, sgemm ok").
+        public var summary: String
+        /// The checks that failed, empty when healthy.
+        public var problems: [String]
+        public var healthy: Bool { problems.isEmpty }
+    }
+
+    /// Runs the checks. A collective: every rank calls it.
+    public static func run(_ world: Communicator) -> Report {
+        var problems: [String] = []
+
+        let line = "rank \(world.rank)/\(world.size)  host \(world.hostName)  pid \(getpid())  BLAS threads \(BLAS.threads)"
+        let lines = world.gather(line, root: 0) ?? [line]
+        let hosts = world.gather(world.hostName, root: 0).map { Set($0).count } ?? 1
+
+        // allreduce: the ranks' (rank + 1) must sum to size(size+1)/2 in every type.
+        let n = world.size
+        let expected = n * (n + 1) / 2
+        let sums = (Int(world.allreduce(Float(world.rank + 1), op: .sum)),
+                    Int(world.allreduce(Double(world.rank + 1), op: .sum)),
+                    world.allreduce(world.rank + 1, op: .sum))
+        let allreduceOK = sums == (expected, expected, expected)
+        if !allreduceOK { problems.append("allreduce gave \(sums), expected \(expected): the MPI installation is broken") }
+
+        // sgemm: a 96×80 · 80×72 product against a plain loop.
+        let sgemmError = sgemmCheck()
+        let worstError = world.allreduce(sgemmError, op: .max)
+        if !(worstError < 1e-3) {
+            problems.append("sgemm differs from the reference loop by \(worstError): OpenBLAS is broken "
+                            + "(try OPENBLAS_CORETYPE=Haswell, or reinstall libopenblas0)")
+        }
+        let anyRankProblems = world.allreduce(problems.count, op: .max)
+        if anyRankProblems > 0 && problems.isEmpty { problems.append("another rank reported a problem") }
+
+        let summary = "\(n) rank\(n == 1 ? "" : "s") on \(hosts) host\(hosts == 1 ? "" : "s"), "
+            + "\(world.libraryVersion), OpenBLAS \(BLAS.version), "
+            + "allreduce \(allreduceOK ? "ok" : "FAILED"), sgemm \(worstError < 1e-3 ? "ok" : "FAILED")"
+        return Report(rankLines: lines, summary: summary, problems: problems)
+    }
+
+    /// The largest absolute difference between sgemm and a naive product on fixed data.
+    static func sgemmCheck() -> Float {
+        let (m, k, n) = (96, 80, 72)
+        let a = Matrix(rows: m, cols: k, storage: (0..<m * k).map { Float(($0 * 37) % 101) / 101 - 0.5 })
+        let b = Matrix(rows: k, cols: n, storage: (0..<k * n).map { Float(($0 * 53) % 97) / 97 - 0.5 })
+        let c = a.multiplied(by: b)
+        var worst: Float = 0
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Float = 0
+                for l in 0..<k { s += a[i, l] * b[l, j] }
+                worst = max(worst, abs(s - c[i, j]))
+            }
+        }
+        return worst
+    }
+}

@@ -1,0 +1,53 @@
+import Collectives
+import LinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Process-level start and end of a job: the world communicator, BLAS threads, and what every rank
+/// does when something fails.
+public enum Launch {
+    /// Runs `job` on the world communicator and ends the process.
+    ///
+    /// - A `RankFailure` (agreed by every rank) ends every rank with exit code 1; rank 0 prints it.
+    /// - Any other error is unexpected on the other ranks, which may be waiting in a collective: it is
+    ///   printed with the rank and the whole job is aborted (exit code 1), so no rank waits forever.
+    public static func run(blasThreads: Int? = nil, _ job: (Communicator) throws -> Void) -> Never {
+        let world = World.communicator()
+        BLAS.threads = BLAS.threadsPerRank(ranksOnMachine: world.localSize, cores: availableCores(),
+                                           requested: blasThreads ?? environmentInt("N2D_BLAS_THREADS"))
+        do {
+            if let crashRank = environmentInt("N2D_TEST_CRASH_RANK"), crashRank == world.rank {
+                throw InjectedFault(rank: crashRank)
+            }
+            try job(world)
+        } catch let failure as RankFailure {
+            if world.rank == 0 { writeStandardError("n2d-mpi: error: \(failure)") }
+            World.finish(world)
+            exit(1)
+        } catch {
+            let message = "n2d-mpi: error" + (world.size > 1 ? " on rank \(world.rank)" : "") + ": \(describe(error))"
+            if world.size > 1 { world.abort(message: message, code: 1) }
+            writeStandardError(message)
+            exit(1)
+        }
+        World.finish(world)
+        exit(0)
+    }
+
+    /// The error that `N2D_TEST_CRASH_RANK=r` raises on rank r before the job starts, outside any
+    /// agreement: the fault tests use it to check that an unexpected error ends every rank.
+    struct InjectedFault: Error, CustomStringConvertible {
+        let rank: Int
+        var description: String { "injected fault (N2D_TEST_CRASH_RANK=\(rank))" }
+    }
+
+    /// The number of cores this process may run on.
+    public static func availableCores() -> Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    static func environmentInt(_ name: String) -> Int? {
+        getenv(name).flatMap { Int(String(cString: $0)) }
+    }
+}

@@ -1,0 +1,1 @@
+// The Plotting module: see docs/ARCHITECTURE.md. Its code arrives with its issue.

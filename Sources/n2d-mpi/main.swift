@@ -1,0 +1,54 @@
+import ArgumentParser
+import Collectives
+import N2D
+
+/// The `n2d-mpi` command: N2D clustering (autoencoder → UMAP → DBSCAN / KMeans / GMM) on MPI ranks.
+struct N2DCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "n2d-mpi",
+        abstract: "Cluster unlabeled data with N2D: autoencoder, UMAP, then DBSCAN / KMeans / GMM, on MPI ranks.",
+        discussion: """
+        Run as one process for development (`n2d-mpi doctor`) or as MPI ranks \
+        (`mpirun -np 8 n2d-mpi doctor`). As root, Open MPI needs OMPI_ALLOW_RUN_AS_ROOT=1 and \
+        OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; more ranks than cores needs --oversubscribe \
+        (Scripts/n2d-mpirun sets both).
+        """,
+        subcommands: [DoctorCommand.self]
+    )
+}
+
+/// Options every subcommand shares.
+struct RuntimeOptions: ParsableArguments {
+    @Option(help: "OpenBLAS threads per rank (default: the machine's cores shared among its ranks; env N2D_BLAS_THREADS).")
+    var blasThreads: Int?
+
+    func validate() throws {
+        if let blasThreads, blasThreads < 1 {
+            throw ValidationError("--blas-threads must be at least 1 (got \(blasThreads)).")
+        }
+    }
+}
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check MPI and OpenBLAS on every rank and print one line per rank and a summary.",
+        discussion: "Exits 0 when every check passes, 1 otherwise. Example: mpirun -np 4 n2d-mpi doctor"
+    )
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() throws {
+        Launch.run(blasThreads: runtime.blasThreads) { world in
+            let report = Doctor.run(world)
+            if world.rank == 0 {
+                report.rankLines.forEach { print($0) }
+                print(report.summary)
+                report.problems.forEach { print("problem: \($0)") }
+            }
+            if !report.healthy { throw RankFailure(rank: world.rank, stage: "doctor", message: report.problems.joined(separator: "; ")) }
+        }
+    }
+}
+
+N2DCommand.main()
