@@ -51,10 +51,15 @@ let package = Package(
         // Exercises every collective under mpirun; the multi-rank tests launch it.
         .executableTarget(name: "collectives-check", dependencies: ["Collectives"]),
 
+        // The file readers under seeded mutation fuzzing (Scripts/fuzz.sh) and their regression tests.
+        .target(name: "FuzzTargets", dependencies: ["Storage", "LinearAlgebra"]),
+        .executableTarget(name: "fuzz-readers", dependencies: ["FuzzTargets"]),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
