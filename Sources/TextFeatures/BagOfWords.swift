@@ -17,7 +17,7 @@ public struct BagOfWords {
     private var termCounts: [Int32] = []
     private var scratch: [Int32] = []
     private var touched: [Int32] = []
-    private var tokenizer = Tokenizer()
+    private let tokenizer = Tokenizer()
     private let stopWords: StopWords
 
     public init(stopWords: StopWords = .english) {
@@ -27,7 +27,6 @@ public struct BagOfWords {
     /// Tokenizes one document (valid UTF-8) and appends its row.
     public mutating func add(_ document: [UInt8]) {
         document.withUnsafeBufferPointer { text in
-            var tokenizer = self.tokenizer
             tokenizer.forEachToken(in: text) { token in
                 let (id, inserted) = terms.insert(token)
                 if inserted {
@@ -39,7 +38,6 @@ public struct BagOfWords {
                 if scratch[id] == 0 { touched.append(Int32(id)) }
                 scratch[id] += 1
             }
-            self.tokenizer = tokenizer
         }
         for id in touched {
             let count = scratch[Int(id)]

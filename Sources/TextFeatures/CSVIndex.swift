@@ -127,7 +127,19 @@ private struct Scanner {
             let byte = bytes[i]
             switch state {
             case .quoted:
-                if byte == UInt8(ascii: "\"") { state = .quoteInQuoted } else if byte == 10 { line += 1 }
+                // Jump to the closing quote, counting the line feeds on the way.
+                let rest = n - i
+                let found = memchr(bytes.baseAddress! + i, Int32(UInt8(ascii: "\"")), rest)
+                let end = found.map { bytes.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? n
+                var feeds: Int32 = 0
+                for k in i..<end where bytes[k] == 10 { feeds += 1 }
+                line += feeds
+                if end == n {
+                    i = n
+                    continue
+                }
+                state = .quoteInQuoted
+                i = end
             case .quoteInQuoted:
                 if byte == UInt8(ascii: "\"") {
                     state = .quoted

@@ -13,15 +13,16 @@ public enum CSVRecordParser {
             while i < b.count {
                 let byte = b[i]
                 if quoted {
-                    if byte == quote {
-                        if i + 1 < b.count && b[i + 1] == quote {
-                            field.append(quote)
-                            i += 1
-                        } else {
-                            quoted = false
-                        }
+                    // Copy up to the next quote in one go.
+                    var end = i
+                    while end < b.count && b[end] != quote { end += 1 }
+                    field.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<end]))
+                    i = end
+                    if i + 1 < b.count && b[i + 1] == quote {
+                        field.append(quote)
+                        i += 1
                     } else {
-                        field.append(byte)
+                        quoted = false
                     }
                 } else if byte == comma {
                     fields.append(field)

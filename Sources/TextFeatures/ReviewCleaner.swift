@@ -34,6 +34,23 @@ public struct ReviewCleaner: Sendable {
         return output
     }
 
+    /// Whether `clean` would return an empty text for `stripped` (text whose tags are already
+    /// removed): true when every whitespace-separated word is a stop word. Stops at the first word
+    /// that is not.
+    public func cleansToEmpty(_ stripped: [UInt8]) -> Bool {
+        stripped.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                let width = Self.whitespaceWidth(b, at: i)
+                if width > 0 { i += width; continue }
+                let start = i
+                while i < b.count && Self.whitespaceWidth(b, at: i) == 0 { i += 1 }
+                if !stopWords.contains(UnsafeBufferPointer(rebasing: b[start..<i])) { return false }
+            }
+            return true
+        }
+    }
+
     /// `text` with every `<.*?>` match removed.
     public static func removeTags(_ text: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []

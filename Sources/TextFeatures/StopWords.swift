@@ -5,7 +5,7 @@ import Foundation
 public struct StopWords: Sendable {
     /// The words, in file order.
     public let words: [String]
-    private let packed: Set<PackedWord>
+    private let lookup: TermTable
 
     /// The bundled English list.
     public static let english: StopWords = {
@@ -16,41 +16,16 @@ public struct StopWords: Sendable {
         return StopWords(text.split(whereSeparator: \.isNewline).map(String.init))
     }()
 
-    /// A list of words (each at most 16 UTF-8 bytes).
+    /// A list of words.
     public init(_ words: [String]) {
         self.words = words
-        packed = Set(words.map { word in
-            let bytes = Array(word.utf8)
-            precondition(bytes.count <= PackedWord.capacity, "stop word '\(word)' is longer than \(PackedWord.capacity) bytes")
-            return bytes.withUnsafeBufferPointer { PackedWord($0)! }
-        })
+        var table = TermTable(capacity: words.count)
+        for word in words { Array(word.utf8).withUnsafeBufferPointer { _ = table.insert($0) } }
+        lookup = table
     }
 
     /// Whether the UTF-8 bytes are exactly one of the words (case-sensitive).
-    @inlinable
     public func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let key = PackedWord(bytes) else { return false }
-        return containsPacked(key)
-    }
-
-    @usableFromInline
-    func containsPacked(_ key: PackedWord) -> Bool { packed.contains(key) }
-}
-
-/// Up to 16 bytes packed into two words plus the length: a hashable key built without allocating.
-@usableFromInline
-struct PackedWord: Hashable, Sendable {
-    @usableFromInline static let capacity = 16
-    @usableFromInline var low: UInt64 = 0
-    @usableFromInline var high: UInt64 = 0
-    @usableFromInline var length: Int = 0
-
-    @inlinable
-    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count <= Self.capacity else { return nil }
-        length = bytes.count
-        for i in 0..<bytes.count {
-            if i < 8 { low |= UInt64(bytes[i]) << (8 * UInt64(i)) } else { high |= UInt64(bytes[i]) << (8 * UInt64(i - 8)) }
-        }
+        lookup.find(bytes) != nil
     }
 }

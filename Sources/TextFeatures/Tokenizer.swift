@@ -5,13 +5,17 @@
 /// category is a letter (L*) or a number (N*), or `_` (marks and other connector punctuation are not).
 /// Lowercasing is Unicode's full mapping (U+0130 becomes "i" + U+0307) with the final-sigma rule, as
 /// `str.lower()`. ASCII goes through lookup tables; other scalars are classified once and cached.
-public struct Tokenizer {
+public final class Tokenizer {
     private var cache: [UInt32: [LoweredScalar]] = [:]
-    private var token: [UInt8] = []
+    /// The token being built; `capacity` bytes, enough for any token of the current text.
+    private var token: UnsafeMutablePointer<UInt8>
+    private var capacity = 1024
 
     public init() {
-        token.reserveCapacity(256)
+        token = .allocate(capacity: capacity)
     }
+
+    deinit { token.deallocate() }
 
     /// One scalar of the lowercased text and whether it is a word character.
     private struct LoweredScalar {
@@ -21,16 +25,24 @@ public struct Tokenizer {
 
     /// Calls `body` with each token's lowercased UTF-8 bytes (valid only during the call), in order.
     /// `text` must be valid UTF-8 (see `UTF8Repair`).
-    public mutating func forEachToken(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    public func forEachToken(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        // Lowercasing grows a scalar's UTF-8 at most threefold.
+        if capacity < 3 * text.count {
+            token.deallocate()
+            capacity = 3 * text.count
+            token = .allocate(capacity: capacity)
+        }
+        let token = self.token
+        var length = 0
         var tokenScalars = 0
         var i = 0
         let n = text.count
         // Final sigma: whether the last scalar that is not case-ignorable was cased.
         var afterCased = false
         let table = ASCIIClass.table
-        @inline(__always) func endToken(_ token: inout [UInt8]) {
-            if tokenScalars >= 2 { token.withUnsafeBufferPointer(body) }
-            token.removeAll(keepingCapacity: true)
+        @inline(__always) func endToken() {
+            if tokenScalars >= 2 { body(UnsafeBufferPointer(start: token, count: length)) }
+            length = 0
             tokenScalars = 0
         }
         while i < n {
@@ -38,10 +50,11 @@ public struct Tokenizer {
             if byte < 0x80 {
                 let cls = table[Int(byte)]
                 if cls & ASCIIClass.word != 0 {
-                    token.append(cls & ASCIIClass.upper != 0 ? byte | 0x20 : byte)
+                    token[length] = cls & ASCIIClass.upper != 0 ? byte | 0x20 : byte
+                    length += 1
                     tokenScalars += 1
                 } else {
-                    endToken(&token)
+                    endToken()
                 }
                 if byte != UInt8(ascii: "'") && byte != UInt8(ascii: ".") && byte != UInt8(ascii: ":") && byte != UInt8(ascii: "^") && byte != UInt8(ascii: "`") {
                     afterCased = cls & ASCIIClass.letter != 0
@@ -62,17 +75,20 @@ public struct Tokenizer {
             }
             for part in lowered {
                 if part.isWord {
-                    token.append(contentsOf: part.utf8)
+                    for byte in part.utf8 {
+                        token[length] = byte
+                        length += 1
+                    }
                     tokenScalars += 1
                 } else {
-                    endToken(&token)
+                    endToken()
                 }
             }
         }
-        endToken(&token)
+        endToken()
     }
 
-    private mutating func lowercase(_ scalar: UInt32) -> [LoweredScalar] {
+    private func lowercase(_ scalar: UInt32) -> [LoweredScalar] {
         if let known = cache[scalar] { return known }
         let mapped = Unicode.Scalar(scalar).map { $0.properties.lowercaseMapping.unicodeScalars.map { $0 } } ?? []
         let parts = mapped.map { s in LoweredScalar(utf8: Array(String(s).utf8), isWord: Self.isWordCharacter(s)) }

@@ -33,7 +33,7 @@ final class CleaningAndTokenizerTests: XCTestCase {
     }
 
     private func tokens(_ text: String) -> [String] {
-        var tokenizer = Tokenizer()
+        let tokenizer = Tokenizer()
         var out: [String] = []
         Array(text.utf8).withUnsafeBufferPointer { b in
             tokenizer.forEachToken(in: b) { out.append(String(decoding: $0, as: UTF8.self)) }
@@ -58,5 +58,34 @@ final class CleaningAndTokenizerTests: XCTestCase {
         XCTAssertEqual(replacements, 2)
         XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "a\u{FFFD}b\u{FFFD}c")
         XCTAssertEqual(UTF8Repair.repair(Array("héllo".utf8)).replacements, 0)
+    }
+}
+
+final class CleaningShortcutTests: XCTestCase {
+    /// The vectorizer tokenizes tag-stripped text instead of fully cleaned text; both must give the
+    /// same tokens once stop words are dropped, and the same "empty after cleaning" verdict.
+    func testTokensAfterTagRemovalEqualTokensAfterFullCleaning() throws {
+        let text = try String(contentsOf: TestPaths.golden("imdb_clean_first100.jsonl"), encoding: .utf8)
+        let cleaner = ReviewCleaner()
+        func tokens(_ bytes: [UInt8]) -> [String] {
+            let tokenizer = Tokenizer()
+            var out: [String] = []
+            bytes.withUnsafeBufferPointer { b in
+                tokenizer.forEachToken(in: b) { token in
+                    if !StopWords.english.contains(token) { out.append(String(decoding: token, as: UTF8.self)) }
+                }
+            }
+            return out
+        }
+        var reviews = try text.split(separator: "\n").map { line in
+            Array((try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: String])["review"]!.utf8)
+        }
+        reviews.append(Array("The a <b>an</b> it\u{00A0}is".utf8))
+        for review in reviews {
+            let stripped = ReviewCleaner.removeTags(review)
+            XCTAssertEqual(tokens(stripped), tokens(cleaner.clean(review)))
+            XCTAssertEqual(cleaner.cleansToEmpty(stripped), cleaner.clean(review).isEmpty)
+        }
+        XCTAssertTrue(cleaner.cleansToEmpty(ReviewCleaner.removeTags(Array("a <br />the it".utf8))))
     }
 }
