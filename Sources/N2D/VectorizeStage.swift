@@ -18,7 +18,9 @@ public enum VectorizeStage {
     public static func run(_ spec: DatasetSpec, outputDirectory: String, world: Communicator) throws -> (DatasetShard, VectorizeSummary) {
         let start = Date()
         let shard = try Dataset.load(spec, world: world)
-        let summary = VectorizeSummary(spec: spec, shard: shard, ranks: world.size, seconds: Date().timeIntervalSince(start))
+        let seconds = Date().timeIntervalSince(start)
+        let digests = (shard.training.digest(world: world), shard.validation.digest(world: world))
+        let summary = VectorizeSummary(spec: spec, shard: shard, digests: digests, ranks: world.size, seconds: seconds)
         try world.agreeing("write vectorize outputs") {
             guard world.rank == 0 else { return }
             try writeArtifacts(shard, summary: summary, to: outputDirectory)
@@ -60,10 +62,13 @@ public struct VectorizeSummary: Equatable, Sendable {
     public var emptyAfterCleaning: Int
     public var invalidUTF8Replacements: Int
     public var labels: [String]
+    /// `ShardPart.digest` of the training and validation matrices: equal across rank counts.
+    public var trainingDigest: String
+    public var validationDigest: String
     public var ranks: Int
     public var seconds: Double
 
-    public init(spec: DatasetSpec, shard: DatasetShard, ranks: Int, seconds: Double) {
+    public init(spec: DatasetSpec, shard: DatasetShard, digests: (training: String, validation: String), ranks: Int, seconds: Double) {
         input = spec.path
         format = shard.format.rawValue
         inputRows = shard.inputRows
@@ -76,6 +81,8 @@ public struct VectorizeSummary: Equatable, Sendable {
         emptyAfterCleaning = shard.counts.emptyAfterCleaning
         invalidUTF8Replacements = shard.counts.invalidUTF8Replacements
         labels = shard.labelNames
+        trainingDigest = digests.training
+        validationDigest = digests.validation
         self.ranks = ranks
         self.seconds = seconds
     }
@@ -88,7 +95,8 @@ public struct VectorizeSummary: Equatable, Sendable {
         ["input": input, "format": format, "input_rows": inputRows, "training_rows": trainingRows,
          "test_rows": testRows, "validation_rows": validationRows, "columns": columns, "non_zeros": nonZeros,
          "density": density, "empty_rows": emptyRows, "empty_after_cleaning": emptyAfterCleaning,
-         "invalid_utf8_replaced": invalidUTF8Replacements, "labels": labels, "ranks": ranks, "seconds": seconds]
+         "invalid_utf8_replaced": invalidUTF8Replacements, "labels": labels, "training_digest": trainingDigest,
+         "validation_digest": validationDigest, "ranks": ranks, "seconds": seconds]
     }
 
     /// A few lines for people.
