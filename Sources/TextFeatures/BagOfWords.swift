@@ -15,7 +15,9 @@ public struct BagOfWords {
     private var rowPointers: [Int] = [0]
     private var termIDs: [Int32] = []
     private var termCounts: [Int32] = []
+    /// Per local term: its count in the document being added, or `stopMark` for stop words.
     private var scratch: [Int32] = []
+    private static let stopMark = Int32.min
     private var touched: [Int32] = []
     private let tokenizer = Tokenizer()
     private let stopWords: StopWords
@@ -30,13 +32,15 @@ public struct BagOfWords {
             tokenizer.forEachToken(in: text) { token in
                 let (id, inserted) = terms.insert(token)
                 if inserted {
-                    isStopWord.append(stopWords.contains(token))
+                    let stop = stopWords.contains(token)
+                    isStopWord.append(stop)
                     corpusCounts.append(0)
-                    scratch.append(0)
+                    scratch.append(stop ? Self.stopMark : 0)
                 }
-                if isStopWord[id] { return }
-                if scratch[id] == 0 { touched.append(Int32(id)) }
-                scratch[id] += 1
+                let seen = scratch[id]
+                if seen == Self.stopMark { return }
+                if seen == 0 { touched.append(Int32(id)) }
+                scratch[id] = seen + 1
             }
         }
         for id in touched {

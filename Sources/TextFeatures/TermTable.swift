@@ -1,18 +1,20 @@
 /// An open-addressing hash table from terms (UTF-8 bytes) to dense ids `0..<count`, in insertion
 /// order. Term bytes live in one arena, so inserting and finding allocate nothing per lookup.
 ///
-/// Each slot holds two words: the hash's high 32 bits with the id, and the term's arena offset with
-/// its length, so a lookup touches one slot and the arena (two cache lines), not a side table.
+/// Each slot holds two words: a 24-bit hash tag, the term's length and its id; then the term itself
+/// when it is at most 8 bytes (most words), else its arena offset. A lookup of a short term touches
+/// one cache line; the table is memory-bound, so this is what makes counting fast.
 public struct TermTable: Sendable {
     private var arena: [UInt8] = []
     /// Term i is `arena[starts[i]..<starts[i + 1]]`.
     private var starts: [Int] = [0]
     private var hashes: [UInt64] = []
-    /// Two words per slot: `tag | (id + 1)` (0: empty) and `offset << 24 | length` (length
-    /// `longTerm` means "look it up in `starts`"). The slot count is a power of two.
+    /// Two words per slot: `tag(24) | length(8) | (id + 1)(32)` (0: empty), then the term's bytes
+    /// packed little-endian when `length <= 8`, else its arena offset (length 255: see `starts`).
+    /// The slot count is a power of two.
     private var slots: [UInt64]
-    private static let tagMask: UInt64 = 0xffff_ffff_0000_0000
-    private static let longTerm = 0xff_ffff
+    private static let tagMask: UInt64 = 0xffff_ff00_0000_0000
+    private static let longTerm = 255
 
     public init(capacity: Int = 1 << 12) {
         var size = 16
@@ -53,43 +55,49 @@ public struct TermTable: Sendable {
     /// The slot holding `bytes` (found) or the empty slot where it belongs.
     @inline(__always)
     private func probe(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, found: Bool) {
-        slots.withUnsafeBufferPointer { s in
-            arena.withUnsafeBufferPointer { a in
-                let mask = s.count / 2 - 1
-                let tag = hash & Self.tagMask
-                var slot = Int(truncatingIfNeeded: hash) & mask
-                while true {
-                    let entry = s[2 * slot]
-                    if entry == 0 { return (slot, false) }
-                    if entry & Self.tagMask == tag {
-                        let place = s[2 * slot + 1]
-                        var start = Int(place >> 24), length = Int(place & 0xff_ffff)
-                        if length == Self.longTerm {
-                            let id = Int(entry & 0xffff_ffff) - 1
-                            start = starts[id]
-                            length = starts[id + 1] - start
-                        }
-                        if length == bytes.count && Self.equal(a.baseAddress! + start, bytes.baseAddress!, length) {
-                            return (slot, true)
-                        }
+        let key = hash & Self.tagMask | UInt64(min(bytes.count, Self.longTerm)) << 32
+        let packed = bytes.count <= 8 ? Self.pack(bytes) : 0
+        return slots.withUnsafeBufferPointer { s in
+            let mask = s.count / 2 - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = s[2 * slot]
+                if entry == 0 { return (slot, false) }
+                if entry & 0xffff_ffff_0000_0000 == key {
+                    if bytes.count <= 8 {
+                        if s[2 * slot + 1] == packed { return (slot, true) }
+                    } else if equalsStored(Int(entry & 0xffff_ffff) - 1, offset: Int(s[2 * slot + 1]), bytes) {
+                        return (slot, true)
                     }
-                    slot = (slot + 1) & mask
                 }
+                slot = (slot + 1) & mask
             }
         }
     }
 
-    /// Byte equality, inline: terms are short, so a call to memcmp costs more than the loop.
+    /// Whether term `id` (stored at `offset` of the arena) is `bytes` (longer than 8 bytes).
+    private func equalsStored(_ id: Int, offset: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard starts[id + 1] - starts[id] == bytes.count else { return false }
+        return arena.withUnsafeBufferPointer { a in
+            for k in 0..<bytes.count where a[offset + k] != bytes[k] { return false }
+            return true
+        }
+    }
+
+    /// Up to 8 bytes as one little-endian word.
     @inline(__always)
-    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        for k in 0..<length where a[k] != b[k] { return false }
-        return true
+    private static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var word: UInt64 = 0
+        for k in 0..<bytes.count { word |= UInt64(bytes[k]) << (8 * UInt64(k)) }
+        return word
     }
 
     private mutating func store(id: Int, hash: UInt64, at slot: Int) {
         let length = starts[id + 1] - starts[id]
-        slots[2 * slot] = hash & Self.tagMask | UInt64(id + 1)
-        slots[2 * slot + 1] = UInt64(starts[id]) << 24 | UInt64(min(length, Self.longTerm))
+        slots[2 * slot] = hash & Self.tagMask | UInt64(min(length, Self.longTerm)) << 32 | UInt64(id + 1)
+        slots[2 * slot + 1] = length <= 8
+            ? arena.withUnsafeBufferPointer { Self.pack(UnsafeBufferPointer(rebasing: $0[starts[id]..<starts[id + 1]])) }
+            : UInt64(starts[id])
     }
 
     private mutating func grow() {
