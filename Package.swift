@@ -31,8 +31,10 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], swiftSettings: fast),
         .target(name: "Storage", dependencies: ["LinearAlgebra"], swiftSettings: fast),
         .target(name: "TextFeatures", dependencies: ["LinearAlgebra", "Collectives"],
+                exclude: ["README.md"],
                 resources: [.copy("Resources/english_stop_words.txt")], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["TextFeatures", "LinearAlgebra", "Collectives", "Storage", "CZlib"],
+                exclude: ["README.md"],
                 swiftSettings: fast),
         .target(name: "Autoencoder", dependencies: ["LinearAlgebra", "Collectives", "Storage"], swiftSettings: fast),
         .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives"], swiftSettings: fast),
@@ -60,6 +62,8 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
+        .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures", "Collectives", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFeatures", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

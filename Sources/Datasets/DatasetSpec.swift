@@ -1,0 +1,81 @@
+/// The input formats n2d-mpi reads.
+public enum DataFormat: String, CaseIterable, Sendable {
+    /// A CSV whose text column holds documents (reviews): cleaned, tokenized, counted (sparse rows).
+    case textCSV = "text-csv"
+    /// A CSV of numbers, one row per sample, with an optional label column (dense rows).
+    case numericCSV = "numeric-csv"
+    /// IDX images or vectors (MNIST / Fashion-MNIST), gzip-compressed or plain, scaled to [0, 1].
+    case idx
+    /// A NumPy `.npy` float32/float64 array, 1-d or 2-d, C order.
+    case npy
+
+    /// The format a file name implies: `.npy`; `-ubyte` / `.idx*` (optionally `.gz`) for IDX;
+    /// `.csv` (optionally `.gz` is not supported) for text CSV. Numeric CSV must be asked for.
+    public static func inferred(fromPath path: String) -> DataFormat? {
+        let name = path.split(separator: "/").last.map(String.init)?.lowercased() ?? ""
+        let base = name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
+        if base.hasSuffix(".npy") { return .npy }
+        if base.hasSuffix("-ubyte") || base.hasSuffix(".idx") || base.contains("-idx") { return .idx }
+        if base.hasSuffix(".csv") { return .textCSV }
+        return nil
+    }
+}
+
+/// Which CSV column holds the labels.
+public enum LabelColumn: Equatable, Sendable {
+    /// No labels.
+    case none
+    /// This column, when the header has it (no labels otherwise).
+    case ifPresent(String)
+    /// This column; an error when the header lacks it.
+    case required(String)
+}
+
+/// What to load and how to split it. Every format is split the same way: the seeded
+/// scikit-learn-compatible split of the first `maxRows` rows; `testSize` 0 trains on every row.
+public struct DatasetSpec: Equatable, Sendable {
+    public var path: String
+    /// nil: inferred from the file name (see `DataFormat.inferred(fromPath:)`).
+    public var format: DataFormat?
+    /// Text CSV: the column with the documents.
+    public var textColumn: String
+    /// Text and numeric CSV: the label column.
+    public var labelColumn: LabelColumn
+    /// Text: the vocabulary size (terms of highest corpus count).
+    public var maxFeatures: Int
+    /// The share of rows held out as the test part, in [0, 1).
+    public var testSize: Double
+    public var seed: UInt32
+    /// The validation set: the first `validationRows` rows of the test part.
+    public var validationRows: Int
+    /// Read only the first `maxRows` rows of the input (before splitting); nil reads all.
+    public var maxRows: Int?
+
+    public init(path: String, format: DataFormat? = nil, textColumn: String = "review",
+                labelColumn: LabelColumn = .ifPresent("sentiment"), maxFeatures: Int = 5000,
+                testSize: Double = 0.5, seed: UInt32 = 13, validationRows: Int = 2000, maxRows: Int? = nil) {
+        self.path = path
+        self.format = format
+        self.textColumn = textColumn
+        self.labelColumn = labelColumn
+        self.maxFeatures = maxFeatures
+        self.testSize = testSize
+        self.seed = seed
+        self.validationRows = validationRows
+        self.maxRows = maxRows
+    }
+
+    /// The format to read: the explicit one, else the one the file name implies.
+    public func resolvedFormat() throws -> DataFormat {
+        if let format { return format }
+        if let inferred = DataFormat.inferred(fromPath: path) { return inferred }
+        let names = DataFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        throw DatasetError("cannot tell the format of \(path) from its name; pass --format (one of \(names))")
+    }
+}
+
+/// A problem with the input as a whole (not tied to one line of a file).
+public struct DatasetError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The real `n2d-mpi vectorize` under mpirun: the same outputs on 1, 2 and 4 ranks; bad input ends
+/// every rank with the message and leaves no output.
+final class VectorizeCommandTests: XCTestCase {
+    private func vectorize(ranks: Int, _ arguments: [String]) throws -> (ProcessResult, URL) {
+        let output = TestPaths.temporaryDirectory("vectorize").appendingPathComponent("out")
+        let result = try ProcessRunner.mpirun(ranks: ranks, product: "n2d-mpi",
+                                              ["vectorize", "--output-dir", output.path] + arguments)
+        return (result, output)
+    }
+
+    /// metrics.json's "vectorize" section without the fields that depend on the run (time, ranks).
+    private func summary(_ output: URL) throws -> NSDictionary {
+        let data = try Data(contentsOf: output.appendingPathComponent("metrics.json"))
+        let document = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        var section = document["vectorize"] as! [String: Any]
+        section["seconds"] = nil
+        section["ranks"] = nil
+        return section as NSDictionary
+    }
+
+    func testOutputsAreTheSameOn1And2And4Ranks() throws {
+        let arguments = ["--input", TestPaths.imdbCSV.path, "--max-rows", "3000", "--max-features", "800", "--validation-rows", "301"]
+        let (one, reference) = try vectorize(ranks: 1, arguments)
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertTrue(one.stdout.contains("1500 training"), one.stdout)
+        let expected = try summary(reference)
+        XCTAssertEqual(expected["columns"] as? Int, 800)
+        for ranks in [2, 4] {
+            let (run, output) = try vectorize(ranks: ranks, arguments)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertEqual(try summary(output), expected, "\(ranks) ranks")
+            for name in ["vocabulary.tsv", "split_train.txt", "split_test.txt"] {
+                XCTAssertEqual(try Data(contentsOf: output.appendingPathComponent(name)),
+                               try Data(contentsOf: reference.appendingPathComponent(name)), "\(name) on \(ranks) ranks")
+            }
+        }
+    }
+
+    func testBadInputEndsEveryRankWithTheMessageAndWritesNothing() throws {
+        let csv = TestPaths.temporaryDirectory("bad").appendingPathComponent("bad.csv")
+        try Data("review,sentiment\n\"fine\",positive\n\"never closed,negative\n".utf8).write(to: csv)
+        let (run, output) = try vectorize(ranks: 2, ["--input", csv.path])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertFalse(run.timedOut)
+        XCTAssertTrue(run.stderr.contains("failed in read input: \(csv.path), line 3: unterminated quoted field"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
+    }
+
+    func testFewerRowsThanRanks() throws {
+        let csv = TestPaths.temporaryDirectory("few").appendingPathComponent("few.csv")
+        try Data("review,sentiment\ngood film,positive\nbad film,negative\nfine film,positive\n".utf8).write(to: csv)
+        let (run, output) = try vectorize(ranks: 4, ["--input", csv.path, "--test-size", "0"])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.contains("3 training rows cannot be shared by 4 ranks; use fewer ranks or more rows"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
+    }
+
+    func testInvalidOptionsAreRefusedWithAHint() throws {
+        let result = try ProcessRunner.run(TestPaths.product("n2d-mpi").path,
+                                           ["vectorize", "--input", "x.csv", "--output-dir", "/tmp/x", "--test-size", "1"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("--test-size must be at least 0 and below 1 (got 1.0); use 0 to train on every row."), result.stderr)
+    }
+}
