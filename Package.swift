@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"]),
+        .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

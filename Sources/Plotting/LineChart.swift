@@ -1,0 +1,71 @@
+/// Named series of (x, y) points joined by lines — e.g. training and validation loss per epoch —
+/// with nice ticks, grid, axis labels, title and a legend in the top-right corner of the plot.
+///
+/// Points whose x or y is not finite (or y ≤ 0 on a logarithmic y axis) are left out, and the
+/// line breaks there. Series with at most 60 points also get a dot on each point.
+public struct LineChart: Chart {
+    /// One named line.
+    public struct Series: Sendable {
+        public var name: String
+        public var x: [Double]
+        public var y: [Double]
+        public var color: Color
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    /// Plots y on a base-10 logarithmic scale.
+    public var logarithmicY: Bool
+    /// Image size in pixels.
+    public var width = 1000
+    public var height = 750
+    public private(set) var series: [Series] = []
+
+    public init(title: String, xLabel: String, yLabel: String, logarithmicY: Bool = false) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.logarithmicY = logarithmicY
+    }
+
+    /// Adds a series (`x` and `y` of equal length), drawn in `color` or else the next palette colour.
+    public mutating func addSeries(name: String, x: [Double], y: [Double], color: Color? = nil) {
+        precondition(x.count == y.count, "LineChart.addSeries(\(name)): \(x.count) x values but \(y.count) y values")
+        series.append(Series(name: name, x: x, y: y,
+                             color: color ?? Palette.categorical[series.count % Palette.categorical.count]))
+    }
+
+    /// Where the plot area and ticks go for the current data.
+    public func layout() -> ChartLayout {
+        let shown = series.flatMap { s in zip(s.x, s.y).filter { isShown($0.0, $0.1) } }
+        return ChartLayout(width: width, height: height, title: title, xLabel: xLabel, yLabel: yLabel,
+                           xAxis: Axis(covering: shown.map(\.0), logarithmic: false, padding: 0.02),
+                           yAxis: Axis(covering: shown.map(\.1), logarithmic: logarithmicY, padding: 0.05))
+    }
+
+    public func render() -> Raster {
+        let layout = layout()
+        var canvas = Canvas(width: width, height: height)
+        layout.drawFrame(on: &canvas)
+        canvas.clip = layout.plotArea
+        for s in series {
+            let points = zip(s.x, s.y).map { isShown($0, $1) ? layout.point(x: $0, y: $1) : nil }
+            for (a, b) in zip(points, points.dropFirst()) {
+                if let a, let b { canvas.line(from: a, to: b, color: s.color, width: 2.5) }
+            }
+            if points.count <= 60 {
+                for p in points.compactMap({ $0 }) { canvas.fillCircle(center: p, radius: 4, color: s.color) }
+            }
+        }
+        canvas.clip = Rect(x: 0, y: 0, width: Double(width), height: Double(height))
+        let legend = LegendBox(entries: series.map { LegendEntry(text: $0.name, color: $0.color) }, swatch: .line)
+        let area = layout.plotArea
+        legend.draw(on: &canvas, topLeft: Point(x: area.maxX - legend.width - 12, y: area.y + 12))
+        return canvas.raster()
+    }
+
+    private func isShown(_ x: Double, _ y: Double) -> Bool {
+        x.isFinite && y.isFinite && (!logarithmicY || y > 0)
+    }
+}
