@@ -12,7 +12,8 @@ struct Axis {
 
     /// An axis covering `values` (non-finite values, and non-positive ones on a logarithmic axis,
     /// are ignored), padded by `padding` × the span on each side. No usable value gives 0…1
-    /// (1…10 on a logarithmic axis); a single value gets a range around it.
+    /// (1…10 on a logarithmic axis); a single value v gets v ± 1 when whole, else v ± 10 % (± 0.5
+    /// around 0, ± half a decade on a logarithmic axis).
     init<Values: Sequence>(covering values: Values, logarithmic: Bool, padding: Double) where Values.Element == Double {
         var low = Double.infinity, high = -Double.infinity, allIntegers = true
         for value in values where value.isFinite && (!logarithmic || value > 0) {
@@ -24,7 +25,7 @@ struct Axis {
         if low > high {
             (low, high) = (0, 1)
         } else if low == high {
-            let half = logarithmic ? 0.5 : (allIntegers ? 1 : max(abs(low) * 0.1, 0.5))
+            let half = logarithmic ? 0.5 : allIntegers ? 1 : low == 0 ? 0.5 : abs(low) * 0.1
             (low, high) = (low - half, high + half)
         } else {
             let pad = (high - low) * padding

@@ -13,7 +13,8 @@ public struct ScatterPlot: Chart {
     /// Image size in pixels.
     public var width = 1000
     public var height = 750
-    /// Names shown in the legend; labels without one show as "noise" (negative) or "cluster k".
+    /// Names shown in the legend (cut to 24 characters); labels without one show as "noise"
+    /// (negative) or "cluster k".
     public var labelNames: [Int: String]
     /// Marker radius in pixels; nil picks one from the point count.
     public var markerRadius: Double?
@@ -110,8 +111,10 @@ public struct ScatterPlot: Chart {
         return labels.indices.filter { labels[$0] < 0 } + rest
     }
 
+    /// The legend name of `label`, cut to 24 characters ("…" shown as "...") so the plot keeps its room.
     private func name(of label: Int) -> String {
-        labelNames[label] ?? (label < 0 ? "noise" : "cluster \(label)")
+        let name = labelNames[label] ?? (label < 0 ? "noise" : "cluster \(label)")
+        return name.count > 24 ? name.prefix(21) + "..." : name
     }
 
     /// `n` with thousands separated by commas.
