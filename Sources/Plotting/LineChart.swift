@@ -1,5 +1,6 @@
 /// Named series of (x, y) points joined by lines — e.g. training and validation loss per epoch —
-/// with nice ticks, grid, axis labels, title and a legend in the top-right corner of the plot.
+/// with nice ticks, grid, axis labels, title and a legend in the corner of the plot that hides
+/// the least of the lines (top right when free).
 ///
 /// Points whose x or y is not finite (or y ≤ 0 on a logarithmic y axis) are left out, and the
 /// line breaks there. Series with at most 60 points also get a dot on each point.
@@ -49,8 +50,8 @@ public struct LineChart: Chart {
         var canvas = Canvas(width: width, height: height)
         layout.drawFrame(on: &canvas)
         canvas.clip = layout.plotArea
-        for s in series {
-            let points = zip(s.x, s.y).map { isShown($0, $1) ? layout.point(x: $0, y: $1) : nil }
+        let lines = series.map { s in zip(s.x, s.y).map { isShown($0, $1) ? layout.point(x: $0, y: $1) : nil } }
+        for (s, points) in zip(series, lines) {
             for (a, b) in zip(points, points.dropFirst()) {
                 if let a, let b { canvas.line(from: a, to: b, color: s.color, width: 2.5) }
             }
@@ -60,9 +61,32 @@ public struct LineChart: Chart {
         }
         canvas.clip = Rect(x: 0, y: 0, width: Double(width), height: Double(height))
         let legend = LegendBox(entries: series.map { LegendEntry(text: $0.name, color: $0.color) }, swatch: .line)
-        let area = layout.plotArea
-        legend.draw(on: &canvas, topLeft: Point(x: area.maxX - legend.width - 12, y: area.y + 12))
+        legend.draw(on: &canvas, topLeft: legendCorner(legend, layout.plotArea, lines))
         return canvas.raster()
+    }
+
+    /// The inner corner of the plot area (top right, top left, bottom right, bottom left, in that
+    /// preference) where the legend covers the fewest points sampled along the lines.
+    private func legendCorner(_ legend: LegendBox, _ area: Rect, _ lines: [[Point?]]) -> Point {
+        let inset = 12.0
+        let (left, right) = (area.x + inset, area.maxX - inset - legend.width)
+        let (top, bottom) = (area.y + inset, area.maxY - inset - legend.height)
+        let corners = [Point(x: right, y: top), Point(x: left, y: top), Point(x: right, y: bottom), Point(x: left, y: bottom)]
+        var samples: [Point] = []
+        for points in lines {
+            for (a, b) in zip(points, points.dropFirst()) {
+                guard let a, let b else { continue }
+                samples += stride(from: 0.0, through: 1, by: 0.05).map { t in
+                    Point(x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y))
+                }
+            }
+            samples += points.compactMap { $0 }
+        }
+        func covered(_ corner: Point) -> Int {
+            let box = Rect(x: corner.x - 4, y: corner.y - 4, width: legend.width + 8, height: legend.height + 8)
+            return samples.filter(box.contains).count
+        }
+        return corners.min { covered($0) < covered($1) }!
     }
 
     private func isShown(_ x: Double, _ y: Double) -> Bool {
