@@ -64,6 +64,8 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures", "Collectives", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFeatures", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"]),
+        .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
