@@ -37,8 +37,8 @@ let package = Package(
         .target(name: "Autoencoder", dependencies: ["LinearAlgebra", "Collectives", "Storage"], swiftSettings: fast),
         .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives"], swiftSettings: fast),
         .target(name: "UMAP", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], swiftSettings: fast),
-        .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors"], swiftSettings: fast),
+        .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering"], swiftSettings: fast),
         .target(name: "Plotting", dependencies: ["CZlib"], swiftSettings: fast),
         .target(name: "N2D", dependencies: [
             "Collectives", "LinearAlgebra", "Storage", "TextFeatures", "Datasets", "Autoencoder", "Neighbors",
@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
