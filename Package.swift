@@ -39,8 +39,8 @@ let package = Package(
         .target(name: "Autoencoder", dependencies: ["LinearAlgebra", "Collectives", "Storage"], swiftSettings: fast),
         .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives"], swiftSettings: fast),
         .target(name: "UMAP", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], swiftSettings: fast),
-        .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors"], swiftSettings: fast),
+        .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering"], swiftSettings: fast),
         .target(name: "Plotting", dependencies: ["CZlib"], swiftSettings: fast),
         .target(name: "N2D", dependencies: [
             "Collectives", "LinearAlgebra", "Storage", "TextFeatures", "Datasets", "Autoencoder", "Neighbors",
@@ -66,6 +66,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFeatures", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
