@@ -55,6 +55,7 @@ let package = Package(
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Collectives", "LinearAlgebra", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
