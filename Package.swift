@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Collectives", "LinearAlgebra", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,59 @@
+/// How the ranks form the exact full-batch gradient of a layer.
+public enum LayerExchange: String, Codable, Sendable {
+    /// Allgather the layer's inputs and output errors (b × (in + out) floats per rank; the weight
+    /// gradient has rank ≤ batch) and let every rank form the whole gradient itself.
+    case gather
+    /// Sum every rank's partial gradient with one in-place allreduce (2·(in·out + out) floats moved).
+    case allreduce
+}
+
+/// The communication path a user asks for (`--comm`).
+public enum CommunicationChoice: String, Codable, CaseIterable, Sendable {
+    /// Per layer, whichever of gather and allreduce moves fewer bytes.
+    case auto
+    case gather
+    case allreduce
+}
+
+/// The exchange chosen for each layer, and the bytes it moves per step.
+public struct CommunicationPlan: Equatable, Codable, Sendable, CustomStringConvertible {
+    public let layers: [LayerExchange]
+    /// Bytes each rank receives per step (ring allreduce counted as 2·(P−1)/P of the buffer), for a
+    /// full global batch with the mean non-zeros per row of the training data.
+    public let bytesPerStep: Int
+
+    /// Chooses per layer for `choice`: a layer is gathered when `B·(in + out)` (sparse first layer:
+    /// `B·(2·nnz + 2 + out)`) is less than the `2·(in·out + out)` of an allreduce.
+    public init(choice: CommunicationChoice, architecture: Architecture, sparseInput: Bool, meanNonZeros: Double,
+                globalBatch: Int, ranks: Int) {
+        let widths = architecture.widths
+        var layers: [LayerExchange] = []
+        var bytes = 0.0
+        let share = Double(max(ranks - 1, 0)) / Double(max(ranks, 1))
+        for l in 0..<architecture.layerCount {
+            let (i, o) = (Double(widths[l]), Double(widths[l + 1]))
+            let inputFloats = (l == 0 && sparseInput) ? 2 * meanNonZeros + 2 : i
+            let gatherFloats = Double(globalBatch) * (inputFloats + o)
+            let allreduceFloats = 2 * (i * o + o)
+            let pick: LayerExchange
+            switch choice {
+            case .gather: pick = .gather
+            case .allreduce: pick = .allreduce
+            case .auto: pick = gatherFloats < allreduceFloats ? .gather : .allreduce
+            }
+            layers.append(pick)
+            bytes += 4 * share * (pick == .gather ? gatherFloats : allreduceFloats)
+        }
+        self.layers = layers
+        bytesPerStep = Int(bytes.rounded())
+    }
+
+    /// "gather" / "allreduce" when every layer agrees, else the layers of each, e.g.
+    /// "gather (layers 0-5), allreduce (layers 6-7)".
+    public var description: String {
+        if Set(layers).count == 1 { return layers[0].rawValue }
+        return [LayerExchange.gather, .allreduce].map { kind in
+            "\(kind.rawValue) (layers \(layers.indices.filter { layers[$0] == kind }.map(String.init).joined(separator: ",")))"
+        }.joined(separator: ", ")
+    }
+}

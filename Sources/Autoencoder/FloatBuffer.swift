@@ -1,0 +1,43 @@
+import Dispatch
+
+/// A fixed-size, 64-byte-aligned, zero-initialised block of `Float`s with a stable address, for the
+/// training state and scratch space that hot loops address through raw pointers (no copy-on-write).
+public final class FloatBuffer {
+    public let pointer: UnsafeMutablePointer<Float>
+    public let count: Int
+
+    public init(count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    public convenience init(_ values: [Float]) {
+        self.init(count: values.count)
+        values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// The elements as an array (a copy).
+    public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+
+    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+}
+
+/// Runs `body` over `0..<count` split into at most `threads` contiguous chunks whose bounds are
+/// multiples of `granule` (so SIMD loops see whole vectors), in parallel when `threads > 1`.
+func parallelChunks(_ count: Int, threads: Int, granule: Int = 16, _ body: (Range<Int>) -> Void) {
+    let workers = max(1, min(threads, count / max(granule * 64, 1)))
+    if workers <= 1 {
+        body(0..<count)
+        return
+    }
+    let per = (count / workers + granule - 1) / granule * granule
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let start = min(count, w * per)
+        let end = w == workers - 1 ? count : min(count, start + per)
+        if start < end { body(start..<end) }
+    }
+}

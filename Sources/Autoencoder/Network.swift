@@ -1,0 +1,146 @@
+import LinearAlgebra
+
+/// Scratch space for forward and backward passes over up to `capacity` rows: each layer's output
+/// (`activations[l + 1]`, after ReLU where the layer has one), each layer's error at its
+/// pre-activation (`deltas[l]`), and the batch as dense rows (`input`: the network's input for dense
+/// data, the reconstruction target for both kinds).
+final class Workspace {
+    let architecture: Architecture
+    let capacity: Int
+    let input: FloatBuffer
+    let activations: [FloatBuffer]
+    let deltas: [FloatBuffer]
+
+    init(architecture: Architecture, capacity: Int) {
+        self.architecture = architecture
+        self.capacity = capacity
+        let widths = architecture.widths
+        input = FloatBuffer(count: capacity * architecture.inputWidth)
+        activations = widths.map { FloatBuffer(count: capacity * $0) }
+        deltas = widths.dropFirst().map { FloatBuffer(count: capacity * $0) }
+    }
+
+    /// Layer `l`'s input for the dense layers (`l ≥ 1`, or `l == 0` with dense data).
+    func layerInput(_ l: Int) -> UnsafeMutablePointer<Float> { l == 0 ? input.pointer : activations[l].pointer }
+}
+
+/// Forward and backward passes of the autoencoder on raw parameters (see `Architecture` for the layout).
+enum Network {
+    /// Copies `batch` into `work.input` as dense rows (the target; also layer 0's input for dense data).
+    static func load(_ batch: FeatureMatrix, into work: Workspace) {
+        let width = work.architecture.inputWidth
+        let rows = batch.rows
+        precondition(rows <= work.capacity && batch.cols == width, "batch does not fit the workspace")
+        let out = work.input.pointer
+        switch batch {
+        case .dense(let m):
+            m.storage.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: rows * width) }
+        case .sparse(let csr):
+            out.update(repeating: 0, count: rows * width)
+            for i in 0..<rows {
+                for k in csr.rowPointers[i]..<csr.rowPointers[i + 1] {
+                    out[i * width + Int(csr.columnIndices[k])] = csr.values[k]
+                }
+            }
+        }
+    }
+
+    /// Runs layers `0..<layers` on the batch already `load`ed into `work` (`sparse`: the same batch as
+    /// CSR, used by layer 0 instead of the dense rows). Layer l's output lands in `activations[l + 1]`.
+    static func forward(_ p: UnsafePointer<Float>, rows: Int, sparse: CSRMatrix?, layers: Int, work: Workspace) {
+        let arch = work.architecture
+        let widths = arch.widths
+        for l in 0..<layers {
+            let (inW, outW) = (widths[l], widths[l + 1])
+            let out = work.activations[l + 1].pointer
+            let weights = p + arch.weightOffset(l)
+            if l == 0, let sparse {
+                sparse.multiply(denseB: weights, n: outW, ldb: outW, into: out, ldc: outW)
+            } else {
+                BLAS.sgemm(.none, .none, m: rows, n: outW, k: inW, a: work.layerInput(l), lda: inW,
+                           b: weights, ldb: outW, c: out, ldc: outW)
+            }
+            addBias(p + arch.biasOffset(l), to: out, rows: rows, width: outW, relu: !arch.isLinear(l))
+        }
+    }
+
+    static func addBias(_ bias: UnsafePointer<Float>, to out: UnsafeMutablePointer<Float>, rows: Int, width: Int, relu: Bool) {
+        for i in 0..<rows {
+            let row = out + i * width
+            if relu {
+                for j in 0..<width { row[j] = max(row[j] + bias[j], 0) }
+            } else {
+                for j in 0..<width { row[j] += bias[j] }
+            }
+        }
+    }
+
+    /// The output error of the mean squared error over `globalRows × width` outputs: writes
+    /// `2(y − x) / (globalRows · width)` into the last delta and returns this batch's Σ (y − x)².
+    static func outputError(rows: Int, globalRows: Int, work: Workspace) -> Double {
+        let arch = work.architecture
+        let width = arch.inputWidth
+        let y = work.activations[arch.layerCount].pointer
+        let x = work.input.pointer
+        let delta = work.deltas[arch.layerCount - 1].pointer
+        let scale = 2 / Float(globalRows * width)
+        var total: Double = 0
+        for i in 0..<rows {
+            var rowSum: Float = 0
+            let o = i * width
+            for j in 0..<width {
+                let e = y[o + j] - x[o + j]
+                rowSum += e * e
+                delta[o + j] = scale * e
+            }
+            total += Double(rowSum)
+        }
+        return total
+    }
+
+    /// Back-propagates the output error to every layer's pre-activation error (`deltas[l]`, l ≥ 0),
+    /// calling `layerDone(l)` as soon as layer l's error is final (from the last layer down), so its
+    /// gradient exchange can start while earlier layers are still being computed.
+    static func backward(_ p: UnsafePointer<Float>, rows: Int, work: Workspace, layerDone: (Int) -> Void) {
+        let arch = work.architecture
+        let widths = arch.widths
+        for l in stride(from: arch.layerCount - 1, through: 1, by: -1) {
+            layerDone(l)
+            let (inW, outW) = (widths[l], widths[l + 1])
+            let below = work.deltas[l - 1].pointer
+            BLAS.sgemm(.none, .transposed, m: rows, n: inW, k: outW, a: work.deltas[l].pointer, lda: outW,
+                       b: p + arch.weightOffset(l), ldb: outW, c: below, ldc: inW)
+            if !arch.isLinear(l - 1) {
+                let a = work.activations[l].pointer
+                for k in 0..<rows * inW where a[k] <= 0 { below[k] = 0 }
+            }
+        }
+        layerDone(0)
+    }
+
+    /// Layer l's weight and bias gradient over the batch's rows, written at the layer's offsets of `g`
+    /// (flat parameter layout). For a sparse first layer only the rows of the columns the batch
+    /// touches are added to (they must be zero before), and `touched(column)` is called for each.
+    static func weightGradient(layer l: Int, rows: Int, sparse: CSRMatrix?, work: Workspace,
+                               into g: UnsafeMutablePointer<Float>, touched: (Int) -> Void = { _ in }) {
+        let arch = work.architecture
+        let (inW, outW) = (arch.widths[l], arch.widths[l + 1])
+        let wOffset = arch.weightOffset(l)
+        let delta = work.deltas[l].pointer
+        if l == 0, let sparse {
+            for i in 0..<rows {
+                for k in sparse.rowPointers[i]..<sparse.rowPointers[i + 1] {
+                    let c = Int(sparse.columnIndices[k])
+                    axpy(sparse.values[k], delta + i * outW, g + wOffset + c * outW, outW)
+                    touched(c)
+                }
+            }
+        } else if rows > 0 {
+            BLAS.sgemm(.transposed, .none, m: inW, n: outW, k: rows, a: work.layerInput(l), lda: inW,
+                       b: delta, ldb: outW, c: g + wOffset, ldc: outW)
+        } else {
+            (g + wOffset).update(repeating: 0, count: inW * outW)
+        }
+        columnSums(delta, rows: rows, width: outW, into: g + arch.biasOffset(l))
+    }
+}

@@ -1,0 +1,43 @@
+/// A small, fast, seedable generator (SplitMix64). Every random choice of training derives from
+/// `(seed, purpose, epoch, rank)` through it, so a run is reproducible for a fixed seed and rank count
+/// and a resumed run draws what the uninterrupted one would have drawn.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    public private(set) var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    /// A generator for one purpose: the seed mixed with each of `streams` in turn.
+    public init(seed: UInt64, streams: [UInt64]) {
+        var mixed = SeededGenerator(seed: seed)
+        for s in streams { mixed = SeededGenerator(seed: mixed.next() ^ (s &* 0xD1B5_4A32_D192_ED03)) }
+        state = mixed.next()
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform Float in [0, 1) with 24 random bits.
+    public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// A uniform integer in `0..<bound` (Lemire's method, unbiased).
+    public mutating func nextIndex(below bound: Int) -> Int {
+        Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
+    }
+
+    /// `0..<count` in a uniformly random order (Fisher–Yates), independent of the standard library's
+    /// shuffle so that the order never changes with the toolchain.
+    public mutating func permutation(_ count: Int) -> [Int] {
+        var order = Array(0..<count)
+        var i = count - 1
+        while i > 0 {
+            order.swapAt(i, nextIndex(below: i + 1))
+            i -= 1
+        }
+        return order
+    }
+}

@@ -1,0 +1,139 @@
+import Collectives
+import Foundation
+import LinearAlgebra
+
+/// An error that stops training, with what to do about it.
+public struct TrainingError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}
+
+/// Data-parallel autoencoder training (see DESIGN.md "Semantics"): every rank holds the whole model
+/// and trains on its share of every global batch, drawn from its own rows; the exact full-batch
+/// gradient is formed by the `CommunicationPlan`; Adam runs on every rank (lazily for the rows of a
+/// sparse first layer). Every rank must call `train` with its own rows.
+public final class Trainer {
+    public let configuration: TrainingConfiguration
+    public let communicator: Communicator
+
+    public init(configuration: TrainingConfiguration, communicator: Communicator) {
+        self.configuration = configuration
+        self.communicator = communicator
+    }
+
+    /// Trains on this rank's `training` rows, reporting validation loss on its `validation` rows.
+    /// Resumes from the checkpoint when asked and one exists; writes the checkpoint (rank 0) after the
+    /// configured epochs. Throws `RankFailure` (agreed by every rank) for bad input, an unusable
+    /// checkpoint, a failed write, or a non-finite loss (the last good checkpoint stays).
+    public func train(training: FeatureMatrix, validation: FeatureMatrix? = nil,
+                      progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingResult {
+        let config = configuration
+        let arch = config.architecture
+        let comm = communicator
+        var sparseInput = false
+        if case .sparse = training { sparseInput = true }
+        try comm.agreeing("train") {
+            guard training.cols == arch.inputWidth, validation.map({ $0.cols == arch.inputWidth }) ?? true else {
+                throw TrainingError(message: "the data has \(training.cols) columns but the network's input is \(arch.inputWidth) wide")
+            }
+        }
+        let rowsPerRank = comm.allgatherCounts(training.rows)
+        let totalRows = rowsPerRank.reduce(0, +)
+        guard totalRows > 0 else { throw RankFailure(rank: 0, stage: "train", message: "no training rows") }
+        let schedule = BatchSchedule(rowsPerRank: rowsPerRank, batchSize: config.batchSize, mode: config.batchMode)
+        var meanNonZeros = 0.0
+        if case .sparse(let csr) = training { meanNonZeros = Double(comm.allreduce(csr.nonZeroCount, op: .sum)) / Double(totalRows) }
+        let globalBatch = schedule.shares.reduce(0, +)
+        let plan = CommunicationPlan(choice: config.communication, architecture: arch, sparseInput: sparseInput,
+                                     meanNonZeros: meanNonZeros, globalBatch: globalBatch, ranks: comm.size)
+        let fingerprint = config.fingerprint(trainingRows: totalRows, sparseInput: sparseInput)
+
+        let restored = try restore(fingerprint: fingerprint)
+        let parameters = FloatBuffer(restored?.parameters ?? AutoencoderModel.glorotUniform(arch, seed: config.seed).parameters)
+        let threads = max(1, config.threads ?? BLAS.threads)
+        let adam = AdamOptimizer(settings: config.adam, parameterCount: arch.parameterCount,
+                                 lazyOffset: 0, lazyRows: sparseInput ? arch.inputWidth : 0, lazyWidth: arch.widths[1],
+                                 moments: restored.map { ($0.firstMoments, $0.secondMoments) },
+                                 step: restored?.header.adamStep ?? 0)
+        let step = TrainingStep(architecture: arch, communicator: comm, plan: plan, sparseInput: sparseInput,
+                                batchCapacity: schedule.largestBatch(rank: comm.rank),
+                                parameters: parameters, adam: adam, threads: threads)
+        var history = restored?.header.history ?? []
+        let firstEpoch = restored?.header.epochsDone ?? 0
+
+        for epoch in firstEpoch..<config.epochs {
+            let started = Date()
+            var shuffle = SeededGenerator(seed: config.seed, streams: [RandomStream.shuffle.rawValue, UInt64(epoch), UInt64(comm.rank)])
+            let order = shuffle.permutation(training.rows)
+            var squaredError = 0.0, localRows = 0
+            for s in 0..<schedule.steps {
+                let positions = schedule.range(rank: comm.rank, step: s)
+                let batch = training.gatherRows(Array(order[positions]))
+                squaredError += step.run(batch: batch, globalRows: schedule.globalRows(step: s),
+                                         rate: learningRate(epoch: epoch, step: s, stepsPerEpoch: schedule.steps))
+                localRows += positions.count
+                progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: s + 1, stepsPerEpoch: schedule.steps,
+                                           runningLoss: squaredError / Double(max(localRows * arch.inputWidth, 1)),
+                                           samplesPerSecond: Double(localRows * comm.size) / max(Date().timeIntervalSince(started), 1e-9)))
+            }
+            adam.flush(parameters.pointer, threads: threads)
+            var sums = [squaredError, Double(localRows)]
+            if let validation {
+                sums += [Evaluation.squaredError(parameters.pointer, architecture: arch, features: validation), Double(validation.rows)]
+            }
+            comm.allreduce(&sums, op: .sum)
+            let loss = sums[0] / (sums[1] * Double(arch.inputWidth))
+            let validationLoss = validation == nil || sums[3] == 0 ? nil : sums[2] / (sums[3] * Double(arch.inputWidth))
+            guard loss.isFinite, validationLoss?.isFinite ?? true else {
+                let kept = config.checkpointPath.map { " The last good checkpoint (\($0)) is kept." } ?? ""
+                throw RankFailure(rank: 0, stage: "train", message:
+                    "the loss became \(loss) in epoch \(epoch + 1) (learning rate \(config.adam.learningRate) may be too high for this data).\(kept)")
+            }
+            history.append(EpochRecord(epoch: epoch + 1, loss: loss, validationLoss: validationLoss,
+                                       seconds: Date().timeIntervalSince(started)))
+            if let path = config.checkpointPath, (epoch + 1) % max(config.checkpointEvery, 1) == 0 || epoch + 1 == config.epochs {
+                try comm.agreeing("checkpoint") {
+                    guard comm.rank == 0 else { return }
+                    let header = Checkpoint.Header(fingerprint: fingerprint, architecture: arch, epochsDone: epoch + 1,
+                                                   adamStep: adam.step, ranks: comm.size, history: history)
+                    try CheckpointFile.write(Checkpoint(header: header, parameters: parameters.array,
+                                                        firstMoments: adam.m.array, secondMoments: adam.v.array), to: path)
+                }
+            }
+        }
+        return TrainingResult(model: AutoencoderModel(architecture: arch, parameters: parameters.array), history: history,
+                              plan: plan, resumedAfterEpoch: restored?.header.epochsDone)
+    }
+
+    /// The rate of a step: the configured one in global mode; in per-rank mode, ranks × rate after a
+    /// linear warm-up over `warmupEpochs` (Goyal et al. / Horovod).
+    func learningRate(epoch: Int, step: Int, stepsPerEpoch: Int) -> Float {
+        let base = configuration.adam.learningRate
+        guard configuration.batchMode == .perRank, communicator.size > 1 else { return base }
+        let warmupSteps = configuration.warmupEpochs * stepsPerEpoch
+        let progress = warmupSteps == 0 ? 1 : min(1, Float(epoch * stepsPerEpoch + step + 1) / Float(warmupSteps))
+        return base * (1 + (Float(communicator.size) - 1) * progress)
+    }
+
+    /// The checkpoint to resume from: read and checked on rank 0, then broadcast (nil: start fresh).
+    private func restore(fingerprint: [String: String]) throws -> Checkpoint? {
+        guard configuration.resume, let path = configuration.checkpointPath else { return nil }
+        let comm = communicator
+        let local = try comm.agreeing("resume") { () -> Checkpoint? in
+            guard comm.rank == 0, FileManager.default.fileExists(atPath: path) else { return nil }
+            let checkpoint = try CheckpointFile.read(path: path, expecting: fingerprint)
+            guard checkpoint.header.architecture == configuration.architecture else {
+                throw CheckpointError(path: path, problem: "holds a \(checkpoint.header.architecture) network, not \(configuration.architecture)")
+            }
+            return checkpoint
+        }
+        var headerBytes = try local.map { Array(try JSONEncoder().encode($0.header)) } ?? []
+        comm.broadcast(&headerBytes, root: 0)
+        guard !headerBytes.isEmpty else { return nil }
+        let header = try JSONDecoder().decode(Checkpoint.Header.self, from: Data(headerBytes))
+        let count = configuration.architecture.parameterCount
+        var arrays = [local?.parameters, local?.firstMoments, local?.secondMoments].map { $0 ?? [Float](repeating: 0, count: count) }
+        for k in arrays.indices { arrays[k].withUnsafeMutableBufferPointer { comm.broadcast($0, root: 0) } }
+        return Checkpoint(header: header, parameters: arrays[0], firstMoments: arrays[1], secondMoments: arrays[2])
+    }
+}

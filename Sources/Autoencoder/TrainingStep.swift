@@ -1,0 +1,294 @@
+import Collectives
+import Dispatch
+import LinearAlgebra
+
+/// One data-parallel optimisation step: forward and backward on this rank's share of the global batch,
+/// the exact full-batch gradient formed by each layer's `LayerExchange`, then Adam.
+///
+/// Every rank ends the step with the same parameters: gathered layers are computed from the same
+/// gathered rows in the same order on every rank; allreduced layers from the same reduced sums.
+final class TrainingStep {
+    let architecture: Architecture
+    let communicator: Communicator
+    let plan: CommunicationPlan
+    let threads: Int
+    let parameters: FloatBuffer
+    let adam: AdamOptimizer
+    let work: Workspace
+    /// Partial gradients of the allreduced layers (flat, parameter layout); zero outside a step for
+    /// the sparse first layer's rows.
+    private let gradient: FloatBuffer?
+    /// For a sparse, allreduced first layer: which input columns any rank touched this step.
+    private let touched: FloatBuffer?
+    /// One gradient block per thread (fused weight-gradient + Adam).
+    private let scratch: [FloatBuffer]
+    private static let blockFloats = 1 << 17
+    /// Marks the columns already listed this step (`columnMark[c] == stamp`).
+    private var columnMark: [Int32]
+    private var stamp: Int32 = 0
+
+    init(architecture: Architecture, communicator: Communicator, plan: CommunicationPlan, sparseInput: Bool,
+         batchCapacity: Int, parameters: FloatBuffer, adam: AdamOptimizer, threads: Int) {
+        self.architecture = architecture
+        self.communicator = communicator
+        self.plan = plan
+        self.threads = threads
+        self.parameters = parameters
+        self.adam = adam
+        work = Workspace(architecture: architecture, capacity: max(batchCapacity, 1))
+        gradient = plan.layers.contains(.allreduce) ? FloatBuffer(count: architecture.parameterCount) : nil
+        touched = sparseInput && plan.layers[0] == .allreduce ? FloatBuffer(count: architecture.inputWidth) : nil
+        let widest = architecture.widths.max()!
+        scratch = (0..<max(threads, 1)).map { _ in FloatBuffer(count: max(Self.blockFloats, widest)) }
+        columnMark = [Int32](repeating: -1, count: architecture.inputWidth)
+    }
+
+    /// Runs one step on `batch` (this rank's rows of it; may be empty) of a global batch of
+    /// `globalRows` rows at learning rate `rate`. Returns this rank's Σ (reconstruction − input)².
+    func run(batch: FeatureMatrix, globalRows: Int, rate: Float) -> Double {
+        let rows = batch.rows
+        let p = parameters.pointer
+        var sparse: CSRMatrix?
+        if case .sparse(let csr) = batch { sparse = csr }
+        Network.load(batch, into: work)
+        if let sparse { catchUpRows(read: sparse) }
+        Network.forward(p, rows: rows, sparse: sparse, layers: architecture.layerCount, work: work)
+        let squaredError = Network.outputError(rows: rows, globalRows: globalRows, work: work)
+        var pending: [PendingCollective] = []
+        Network.backward(p, rows: rows, work: work) { l in
+            guard plan.layers[l] == .allreduce, let gradient else { return }
+            pending += startAllreduce(layer: l, rows: rows, sparse: sparse, gradient: gradient)
+        }
+        adam.beginStep(rate: rate)
+        if plan.layers.contains(.gather) { updateGatheredLayers(rows: rows, sparse: sparse) }
+        pending.forEach { $0.wait() }
+        for l in 0..<architecture.layerCount where plan.layers[l] == .allreduce { updateAllreducedLayer(l) }
+        return squaredError
+    }
+
+    // MARK: lazy first-layer rows
+
+    /// The distinct columns of `csr`, in first-seen order.
+    private func distinctColumns(_ csr: CSRMatrix) -> [Int] {
+        stamp &+= 1
+        var columns: [Int] = []
+        columns.reserveCapacity(csr.nonZeroCount)
+        for c in csr.columnIndices where columnMark[Int(c)] != stamp {
+            columnMark[Int(c)] = stamp
+            columns.append(Int(c))
+        }
+        return columns
+    }
+
+    /// Catches up the first-layer rows this batch reads, before the forward pass reads them.
+    private func catchUpRows(read csr: CSRMatrix) {
+        let columns = distinctColumns(csr)
+        let (adam, p) = (adam, parameters.pointer)
+        columns.withUnsafeBufferPointer { cols in
+            parallelChunks(cols.count, threads: threads, granule: 1) { range in
+                for k in range { adam.catchUp(p, row: cols[k]) }
+            }
+        }
+    }
+
+    // MARK: allreduce path
+
+    /// Writes layer l's partial gradient over this rank's rows and starts its allreduce.
+    private func startAllreduce(layer l: Int, rows: Int, sparse: CSRMatrix?, gradient: FloatBuffer) -> [PendingCollective] {
+        let g = gradient.pointer
+        let touchedColumns = touched?.pointer
+        Network.weightGradient(layer: l, rows: rows, sparse: sparse, work: work, into: g) { touchedColumns?[$0] = 1 }
+        var started: [PendingCollective] = []
+        if l == 0, let touched { started.append(communicator.startAllreduce(touched.buffer, op: .sum)) }
+        let size = architecture.widths[l] * architecture.widths[l + 1] + architecture.widths[l + 1]
+        let segment = UnsafeMutableBufferPointer(start: g + architecture.weightOffset(l), count: size)
+        started.append(communicator.startAllreduce(segment, op: .sum))
+        return started
+    }
+
+    /// Adam on an allreduced layer: eager for dense weights, row by row (lazily) for the sparse first layer.
+    private func updateAllreducedLayer(_ l: Int) {
+        guard let gradient else { return }
+        let widths = architecture.widths
+        let (inW, outW) = (widths[l], widths[l + 1])
+        let p = parameters.pointer, g = gradient.pointer
+        let wOffset = architecture.weightOffset(l), bOffset = architecture.biasOffset(l)
+        if l == 0, let touched {
+            let rows = (0..<inW).filter { touched.pointer[$0] > 0 }
+            let adam = adam
+            rows.withUnsafeBufferPointer { rowList in
+                parallelChunks(rowList.count, threads: threads, granule: 1) { range in
+                    for k in range {
+                        let row = g + wOffset + rowList[k] * outW
+                        adam.update(p, row: rowList[k], gradient: row)
+                        row.update(repeating: 0, count: outW)
+                    }
+                }
+            }
+            touched.pointer.update(repeating: 0, count: inW)
+            adam.update(p, range: bOffset..<bOffset + outW, gradient: g + bOffset, threads: threads)
+        } else {
+            adam.update(p, range: wOffset..<bOffset + outW, gradient: g + wOffset, threads: threads)
+        }
+    }
+
+    // MARK: gather path
+
+    /// Allgathers every gathered layer's inputs and errors in one collective, then forms each layer's
+    /// full-batch weight gradient block by block and applies Adam to each block while it is in cache.
+    private func updateGatheredLayers(rows: Int, sparse: CSRMatrix?) {
+        let widths = architecture.widths
+        let gathered = plan.layers.indices.filter { plan.layers[$0] == .gather }
+        // This rank's block: [rows, nnz] then, per gathered layer, its inputs (CSR parts for a sparse
+        // first layer: row lengths and columns as bit patterns, then values) and its errors.
+        var send: [Float] = [Float(bitPattern: UInt32(rows)), Float(bitPattern: UInt32(sparse?.nonZeroCount ?? 0))]
+        for l in gathered {
+            if l == 0, let sparse {
+                send += (0..<rows).map { Float(bitPattern: UInt32(sparse.nonZeros(inRow: $0))) }
+                send += sparse.columnIndices.map { Float(bitPattern: UInt32($0)) }
+                send += sparse.values
+            } else {
+                send += UnsafeBufferPointer(start: work.layerInput(l), count: rows * widths[l])
+            }
+            send += UnsafeBufferPointer(start: work.deltas[l].pointer, count: rows * widths[l + 1])
+        }
+        let all = communicator.allgather(send)
+        all.withUnsafeBufferPointer { buffer in
+            let blocks = RankBlocks(buffer.baseAddress!, ranks: communicator.size, gathered: gathered,
+                                    widths: widths, sparseFirst: sparse != nil)
+            for (position, l) in gathered.enumerated() {
+                if l == 0 && sparse != nil {
+                    updateSparseFirstLayer(blocks: blocks)
+                } else {
+                    updateDenseLayer(l, parts: blocks.parts(position))
+                }
+                let bOffset = architecture.biasOffset(l)
+                let bias = scratch[0].pointer
+                bias.update(repeating: 0, count: widths[l + 1])
+                for part in blocks.parts(position) {
+                    columnSums(part.delta, rows: part.rows, width: widths[l + 1], into: bias, accumulate: true)
+                }
+                adam.update(parameters.pointer, range: bOffset..<bOffset + widths[l + 1], gradient: bias, threads: threads)
+            }
+        }
+    }
+
+    /// Weight gradient `Σ_r A_rᵀ δ_r` of a dense layer, a block of rows at a time, each block updated by
+    /// Adam right after it is formed.
+    private func updateDenseLayer(_ l: Int, parts: [RankBlocks.Part]) {
+        let widths = architecture.widths
+        let (inW, outW) = (widths[l], widths[l + 1])
+        let blockRows = max(1, min(inW, Self.blockFloats / outW))
+        let block = scratch[0].pointer
+        let wOffset = architecture.weightOffset(l)
+        var i0 = 0
+        while i0 < inW {
+            let n = min(blockRows, inW - i0)
+            var first = true
+            for part in parts where part.rows > 0 {
+                BLAS.sgemm(.transposed, .none, m: n, n: outW, k: part.rows, a: part.input + i0, lda: inW,
+                           b: part.delta, ldb: outW, beta: first ? 0 : 1, c: block, ldc: outW)
+                first = false
+            }
+            if first { block.update(repeating: 0, count: n * outW) }
+            let start = wOffset + i0 * outW
+            adam.update(parameters.pointer, range: start..<start + n * outW, gradient: block, threads: threads)
+            i0 += n
+        }
+    }
+
+    /// The sparse first layer: for each column any rank's rows touch, its gradient row
+    /// `Σ_i x_ic · δ_i` (rows in global order), then that row's (lazy) Adam update.
+    private func updateSparseFirstLayer(blocks: RankBlocks) {
+        let outW = architecture.widths[1]
+        // (column, global row, value) of every non-zero, grouped by column in global row order.
+        var entries: [(column: Int32, delta: UnsafePointer<Float>, value: Float)] = []
+        for part in blocks.parts(0) {
+            var k = 0
+            for i in 0..<part.rows {
+                let length = Int(part.rowLengths![i].bitPattern)
+                for _ in 0..<length {
+                    entries.append((Int32(bitPattern: part.columns![k].bitPattern), part.delta + i * outW, part.values![k]))
+                    k += 1
+                }
+            }
+        }
+        let order = entries.indices.sorted { (entries[$0].column, $0) < (entries[$1].column, $1) }
+        var groupStarts: [Int] = []
+        for (k, e) in order.enumerated() where k == 0 || entries[order[k - 1]].column != entries[e].column {
+            groupStarts.append(k)
+        }
+        groupStarts.append(order.count)
+        let (adam, p, scratch) = (adam, parameters.pointer, scratch)
+        let groups = groupStarts.count - 1
+        entries.withUnsafeBufferPointer { e in
+            order.withUnsafeBufferPointer { o in
+                groupStarts.withUnsafeBufferPointer { starts in
+                    let workers = max(1, min(threads, groups / 64))
+                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                        let row = scratch[w].pointer
+                        for group in stride(from: w, to: groups, by: workers) {
+                            row.update(repeating: 0, count: outW)
+                            for k in starts[group]..<starts[group + 1] {
+                                let entry = e[o[k]]
+                                axpy(entry.value, entry.delta, row, outW)
+                            }
+                            adam.update(p, row: Int(e[o[starts[group]]].column), gradient: row)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads the gathered per-rank blocks written by `updateGatheredLayers`.
+struct RankBlocks {
+    struct Part {
+        var rows: Int
+        var input: UnsafePointer<Float>
+        var delta: UnsafePointer<Float>
+        var rowLengths: UnsafePointer<Float>?
+        var columns: UnsafePointer<Float>?
+        var values: UnsafePointer<Float>?
+    }
+    /// `partsByLayer[position][rank]`.
+    private var partsByLayer: [[Part]]
+
+    init(_ base: UnsafePointer<Float>, ranks: Int, gathered: [Int], widths: [Int], sparseFirst: Bool) {
+        partsByLayer = Array(repeating: [], count: gathered.count)
+        var cursor = base
+        for _ in 0..<ranks {
+            let rows = Int(cursor[0].bitPattern), nnz = Int(cursor[1].bitPattern)
+            cursor += 2
+            for (position, l) in gathered.enumerated() {
+                var part = Part(rows: rows, input: cursor, delta: cursor)
+                if l == 0 && sparseFirst {
+                    part.rowLengths = cursor
+                    part.columns = cursor + rows
+                    part.values = cursor + rows + nnz
+                    cursor += rows + 2 * nnz
+                } else {
+                    cursor += rows * widths[l]
+                }
+                part.delta = cursor
+                cursor += rows * widths[l + 1]
+                partsByLayer[position].append(part)
+            }
+        }
+    }
+
+    func parts(_ position: Int) -> [Part] { partsByLayer[position] }
+}
+
+/// y ← y + a·x over `n` floats.
+@inline(__always)
+func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    for j in 0..<n { y[j] += a * x[j] }
+}
+
+/// `out[j] (+)= Σ_i m[i, j]` over a row-major `rows × width` block.
+func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int, into out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+    if !accumulate { out.update(repeating: 0, count: width) }
+    for i in 0..<rows { axpy(1, m + i * width, out, width) }
+}

@@ -1,0 +1,132 @@
+import Autoencoder
+import Collectives
+import Foundation
+import LinearAlgebra
+import TestSupport
+import XCTest
+
+/// Training in one process: learning, the communication paths agreeing, checkpoints and resume.
+final class TrainerTests: XCTestCase {
+    let architecture = Architecture(inputWidth: 40, hidden: [24, 12], bottleneck: 4)
+    lazy var data = SyntheticCounts.make(rows: 240, cols: 40, meanNonZeros: 8, clusters: 4, seed: 1)
+
+    func configuration(epochs: Int = 3) -> TrainingConfiguration {
+        var config = TrainingConfiguration(architecture: architecture)
+        config.epochs = epochs
+        config.batchSize = 16
+        return config
+    }
+
+    func train(_ config: TrainingConfiguration, _ features: FeatureMatrix? = nil) throws -> TrainingResult {
+        try Trainer(configuration: config, communicator: LocalCommunicator())
+            .train(training: features ?? .sparse(data.rows(0..<200)), validation: .sparse(data.rows(200..<240)))
+    }
+
+    func testLossFallsOnPlantedStructure() throws {
+        var config = configuration(epochs: 12)
+        config.adam = AdamSettings(learningRate: 3e-3)
+        let result = try train(config)
+        XCTAssertEqual(result.history.map(\.epoch), Array(1...12))
+        XCTAssertLessThan(result.history.last!.loss, 0.6 * result.history.first!.loss, "\(result.history)")
+        XCTAssertLessThan(result.history.last!.validationLoss!, 0.6 * result.history.first!.validationLoss!)
+        let codes = result.model.encode(.sparse(data))
+        XCTAssertEqual(codes.rows, 240)
+        XCTAssertEqual(codes.cols, 4)
+    }
+
+    func testGatherAndAllreducePathsGiveTheSameModel() throws {
+        var gather = configuration(epochs: 2), allreduce = configuration(epochs: 2)
+        gather.communication = .gather
+        allreduce.communication = .allreduce
+        for features in [FeatureMatrix.sparse(data.rows(0..<200)), .dense(data.rows(0..<200).densified())] {
+            let a = try train(gather, features), b = try train(allreduce, features)
+            XCTAssertEqual(a.plan.description, "gather")
+            XCTAssertEqual(b.plan.description, "allreduce")
+            XCTAssertLessThanOrEqual(maxRelativeDifference(a.model.parameters, b.model.parameters), 1e-5)
+        }
+    }
+
+    func testResumeEndsBitIdenticalToAnUninterruptedRun() throws {
+        let dir = TestPaths.temporaryDirectory("ae-resume")
+        var full = configuration(epochs: 3)
+        full.checkpointPath = dir.appendingPathComponent("full.ckpt").path
+        let uninterrupted = try train(full)
+
+        var first = configuration(epochs: 2)
+        first.checkpointPath = dir.appendingPathComponent("part.ckpt").path
+        _ = try train(first)
+        var second = configuration(epochs: 3)
+        second.checkpointPath = first.checkpointPath
+        second.resume = true
+        let resumed = try train(second)
+        XCTAssertEqual(resumed.resumedAfterEpoch, 2)
+        XCTAssertEqual(resumed.model.parameters, uninterrupted.model.parameters)
+        XCTAssertEqual(resumed.history.map(\.loss), uninterrupted.history.map(\.loss))
+        let a = try CheckpointFile.read(path: full.checkpointPath!), b = try CheckpointFile.read(path: second.checkpointPath!)
+        XCTAssertEqual(a.firstMoments, b.firstMoments)
+        XCTAssertEqual(a.secondMoments, b.secondMoments)
+        XCTAssertEqual(a.header.adamStep, b.header.adamStep)
+    }
+
+    func testCheckpointOfAnotherConfigurationIsRefusedNamingTheSetting() throws {
+        let path = TestPaths.temporaryDirectory("ae-refuse").appendingPathComponent("model.ckpt").path
+        var config = configuration(epochs: 1)
+        config.checkpointPath = path
+        _ = try train(config)
+        config.adam = AdamSettings(learningRate: 5e-3)
+        config.resume = true
+        config.epochs = 2
+        XCTAssertThrowsError(try train(config)) { error in
+            let text = describe(error)
+            XCTAssertTrue(text.contains("another configuration") && text.contains("learning rate"), text)
+        }
+    }
+
+    func testCorruptedOrTruncatedCheckpointIsRefused() throws {
+        let path = TestPaths.temporaryDirectory("ae-corrupt").appendingPathComponent("model.ckpt").path
+        var config = configuration(epochs: 1)
+        config.checkpointPath = path
+        _ = try train(config)
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        var flipped = good
+        flipped[good.count - 100] ^= 0x40
+        try flipped.write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try CheckpointFile.read(path: path)) { XCTAssertTrue(describe($0).contains("checksum mismatch"), describe($0)) }
+        config.resume = true
+        XCTAssertThrowsError(try train(config)) { XCTAssertTrue(describe($0).contains("checksum mismatch"), describe($0)) }
+        try good.prefix(good.count - 4).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try CheckpointFile.read(path: path)) { XCTAssertTrue(describe($0).contains("truncated"), describe($0)) }
+        var hugeHeader = good
+        hugeHeader[11] = 0x7f
+        try hugeHeader.write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try CheckpointFile.read(path: path)) { XCTAssertTrue(describe($0).contains("header length"), describe($0)) }
+        try Data("not a checkpoint at all".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try CheckpointFile.read(path: path)) { XCTAssertTrue(describe($0).contains("magic"), describe($0)) }
+    }
+
+    func testNonFiniteLossStopsTrainingAndKeepsTheLastGoodCheckpoint() throws {
+        let path = TestPaths.temporaryDirectory("ae-nan").appendingPathComponent("model.ckpt").path
+        var config = configuration(epochs: 1)
+        config.checkpointPath = path
+        _ = try train(config)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        var poisoned = data.rows(0..<200)
+        poisoned.values[0] = .infinity
+        config.epochs = 2
+        config.resume = true
+        XCTAssertThrowsError(try train(config, .sparse(poisoned))) { error in
+            let text = describe(error)
+            XCTAssertTrue(text.contains("the loss became") && text.contains("epoch 2") && text.contains("is kept"), text)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
+    }
+}
+
+func maxRelativeDifference(_ a: [Float], _ b: [Float]) -> Double {
+    precondition(a.count == b.count)
+    var worst = 0.0
+    for (x, y) in zip(a, b) {
+        worst = max(worst, Double(abs(x - y)) / max(Double(max(abs(x), abs(y))), 1e-3))
+    }
+    return worst
+}
