@@ -1,0 +1,152 @@
+import Collectives
+import Dispatch
+import Foundation
+import LinearAlgebra
+import Neighbors
+
+/// UMAP's layout SGD (umap-learn's `optimize_layout_euclidean`): each positive edge (i, j) is
+/// sampled every `epochsPerSample` epochs and pulls i and j together with the attraction
+/// −2ab·d^{2(b−1)}/(1 + a·d^{2b}); after each, `negativeSampleRate` random vertices push i away with
+/// 2b/((0.001 + d²)(1 + a·d^{2b})); every gradient component is clipped to ±4 and the step decays
+/// linearly from the learning rate to 0.
+///
+/// Parallel and deterministic: each rank splits its edges into `chunksPerRank` chunks; per epoch every
+/// chunk works on its own copy of the epoch's starting embedding (threads run chunks side by side),
+/// then the chunks' moves are summed and allreduced over ranks, so all ranks hold the same embedding
+/// after every epoch. The result depends on the seed and the rank count only (not on threads).
+public struct LayoutOptimizer {
+    public var curve: CurveParameters
+    public var epochs: Int
+    public var negativeSampleRate: Int
+    public var learningRate: Float
+    public var seed: UInt64
+    /// Independent edge chunks per rank (fixed, so the result does not depend on the thread count).
+    public var chunksPerRank = 2
+
+    public init(curve: CurveParameters, epochs: Int, negativeSampleRate: Int, learningRate: Float, seed: UInt64) {
+        self.curve = curve
+        self.epochs = epochs
+        self.negativeSampleRate = negativeSampleRate
+        self.learningRate = learningRate
+        self.seed = seed
+    }
+
+    /// Runs every epoch on `embedding` (N × dim, the same on every rank), sampling this rank's `edges`.
+    /// Collective. `progress` receives (epochs done, epochs). Returns the seconds spent synchronising.
+    @discardableResult
+    public func optimize(_ embedding: inout Matrix, edges: LayoutEdges, world: Communicator, threads: Int,
+                         progress: ((Int, Int) -> Void)? = nil) -> Double {
+        let n = embedding.rows, dim = embedding.cols, size = n * dim
+        let chunks = (0..<chunksPerRank).map { c in
+            (edges.count * c / chunksPerRank)..<(edges.count * (c + 1) / chunksPerRank)
+        }
+        var nextSample = edges.epochsPerSample
+        let negativePeriod = edges.epochsPerSample.map { $0 / Double(max(negativeSampleRate, 1)) }
+        var nextNegative = negativePeriod
+        var copies = [Float](repeating: 0, count: chunksPerRank * size)
+        var delta = [Float](repeating: 0, count: size)
+        var syncSeconds = 0.0
+        let workers = max(1, min(threads, chunksPerRank))
+        for epoch in 0..<epochs {
+            let alpha = learningRate * (1 - Float(epoch) / Float(epochs))
+            embedding.storage.withUnsafeBufferPointer { start in
+                copies.withUnsafeMutableBufferPointer { copyBuffer in
+                    nextSample.withUnsafeMutableBufferPointer { ns in
+                        nextNegative.withUnsafeMutableBufferPointer { nn in
+                            let copyBase = copyBuffer.baseAddress!, nsBase = ns.baseAddress!, nnBase = nn.baseAddress!
+                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                for c in stride(from: worker, to: chunksPerRank, by: workers) {
+                                    let local = copyBase + c * size
+                                    local.update(from: start.baseAddress!, count: size)
+                                    var random = SeededRandom(seed: seed, UInt64(world.rank * chunksPerRank + c), UInt64(epoch))
+                                    sampleEdges(chunks[c], epoch: epoch, alpha: alpha, embedding: local, n: n, dim: dim,
+                                                edges: edges, nextSample: nsBase, nextNegative: nnBase,
+                                                negativePeriod: negativePeriod, random: &random)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            sumMoves(copies: copies, start: embedding.storage, into: &delta, chunks: chunksPerRank, threads: threads)
+            if world.size > 1 {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                world.allreduce(&delta, op: .sum)
+                syncSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            }
+            embedding.storage.withUnsafeMutableBufferPointer { e in
+                delta.withUnsafeBufferPointer { d in for x in 0..<size { e[x] += d[x] } }
+            }
+            progress?(epoch + 1, epochs)
+        }
+        return syncSeconds
+    }
+
+    /// The SGD steps of one chunk of edges in one epoch, on the chunk's own copy of the embedding.
+    private func sampleEdges(_ range: Range<Int>, epoch: Int, alpha: Float, embedding: UnsafeMutablePointer<Float>,
+                             n: Int, dim: Int, edges: LayoutEdges, nextSample: UnsafeMutablePointer<Double>,
+                             nextNegative: UnsafeMutablePointer<Double>, negativePeriod: [Double],
+                             random: inout SeededRandom) {
+        let a = curve.a, b = curve.b
+        let now = Double(epoch)
+        edges.heads.withUnsafeBufferPointer { heads in
+            edges.tails.withUnsafeBufferPointer { tails in
+                edges.epochsPerSample.withUnsafeBufferPointer { period in
+                    negativePeriod.withUnsafeBufferPointer { negPeriod in
+                        for e in range where nextSample[e] <= now {
+                            let i = Int(heads[e]), j = Int(tails[e])
+                            let current = embedding + i * dim
+                            var other = embedding + j * dim
+                            var squared: Float = 0
+                            for t in 0..<dim { let u = current[t] - other[t]; squared += u * u }
+                            if squared > 0 {
+                                let pb = powf(squared, b)
+                                let coefficient = -2 * a * b * (pb / squared) / (a * pb + 1)
+                                for t in 0..<dim {
+                                    let step = clip(coefficient * (current[t] - other[t])) * alpha
+                                    current[t] += step
+                                    other[t] -= step
+                                }
+                            }
+                            nextSample[e] += period[e]
+                            let negatives = Int((now - nextNegative[e]) / negPeriod[e])
+                            for _ in 0..<max(negatives, 0) {
+                                let k = random.below(n)
+                                other = embedding + k * dim
+                                squared = 0
+                                for t in 0..<dim { let u = current[t] - other[t]; squared += u * u }
+                                if squared > 0 {
+                                    let coefficient = 2 * b / ((0.001 + squared) * (a * powf(squared, b) + 1))
+                                    for t in 0..<dim { current[t] += clip(coefficient * (current[t] - other[t])) * alpha }
+                                }
+                            }
+                            nextNegative[e] += Double(max(negatives, 0)) * negPeriod[e]
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always) private func clip(_ value: Float) -> Float { min(max(value, -4), 4) }
+
+    /// delta = Σ_c (copy_c − start), split over threads by element range.
+    private func sumMoves(copies: [Float], start: [Float], into delta: inout [Float], chunks: Int, threads: Int) {
+        let size = start.count
+        let workers = max(1, min(threads, 8))
+        copies.withUnsafeBufferPointer { cb in
+            start.withUnsafeBufferPointer { sb in
+                delta.withUnsafeMutableBufferPointer { db in
+                    let c = cb.baseAddress!, s = sb.baseAddress!, d = db.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                        for x in (size * w / workers)..<(size * (w + 1) / workers) {
+                            var sum: Float = 0
+                            for chunk in 0..<chunks { sum += c[chunk * size + x] - s[x] }
+                            d[x] = sum
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
