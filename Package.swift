@@ -50,6 +50,8 @@ let package = Package(
         ]),
         // Exercises every collective under mpirun; the multi-rank tests launch it.
         .executableTarget(name: "collectives-check", dependencies: ["Collectives"]),
+        // Times allreduce and allgather at the training step's message sizes (Scripts/bench/allreduce-netem.sh).
+        .executableTarget(name: "allreduce-bench", dependencies: ["Collectives"], swiftSettings: fast),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
