@@ -57,6 +57,8 @@ let package = Package(
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        // Several hosts over TCP (network namespaces, Scripts/cluster); needs root, skips otherwise.
+        .testTarget(name: "ClusterTests", dependencies: ["Storage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
