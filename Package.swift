@@ -52,6 +52,8 @@ let package = Package(
         ]),
         // Exercises every collective under mpirun; the multi-rank tests launch it.
         .executableTarget(name: "collectives-check", dependencies: ["Collectives"]),
+        // Times allreduce and allgather at the training step's message sizes (Scripts/bench/allreduce-netem.sh).
+        .executableTarget(name: "allreduce-bench", dependencies: ["Collectives"], swiftSettings: fast),
 
         // The file readers under seeded mutation fuzzing (Scripts/fuzz.sh) and their regression tests.
         .target(name: "FuzzTargets", dependencies: ["Storage", "LinearAlgebra"]),
@@ -72,6 +74,8 @@ let package = Package(
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
+        // Several hosts over TCP (network namespaces, Scripts/cluster); needs root, skips otherwise.
+        .testTarget(name: "ClusterTests", dependencies: ["Storage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

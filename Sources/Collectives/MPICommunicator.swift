@@ -8,7 +8,8 @@ import Glibc
 /// call `finalize()` before the process exits normally.
 ///
 /// MPI errors are fatal (Open MPI's default handler): a failed collective ends the whole job, so no
-/// rank waits on a peer that has gone.
+/// rank waits on a peer that has gone. A peer that stops answering without an error (host down,
+/// network cut) is bounded by the optional `watchdog`.
 public final class MPICommunicator: Communicator {
     public let rank: Int
     public let size: Int
@@ -16,9 +17,11 @@ public final class MPICommunicator: Communicator {
     public let localRank: Int
     public let hostName: String
     public let libraryVersion: String
+    /// Bounds the time inside each collective when a collective timeout was set, else nil.
+    public let watchdog: CollectiveWatchdog?
     private let comm: MPI_Comm
 
-    private init() {
+    private init(collectiveTimeout: Double?) {
         comm = cmpi_comm_world()
         var r: Int32 = 0, s: Int32 = 0
         MPI_Comm_rank(comm, &r)
@@ -44,16 +47,20 @@ public final class MPICommunicator: Communicator {
         MPI_Get_library_version(&version, &length)
         let full = String(cString: version)
         libraryVersion = full.split(separator: ",").first.map(String.init) ?? full
+        let (myRank, myHost) = (rank, hostName)
+        watchdog = collectiveTimeout.map { CollectiveWatchdog(seconds: $0, rank: myRank, hostName: myHost) }
     }
 
     private nonisolated(unsafe) static var shared: MPICommunicator?
 
     /// Initialises MPI (thread level FUNNELED) once and returns the world communicator.
-    public static func initialize() -> MPICommunicator {
+    /// `collectiveTimeout` (seconds; default `N2D_COLLECTIVE_TIMEOUT`, else none) arms a
+    /// `CollectiveWatchdog` on every collective when there are several ranks.
+    public static func initialize(collectiveTimeout: Double? = CollectiveWatchdog.environmentSeconds) -> MPICommunicator {
         if let shared { return shared }
         var provided: Int32 = 0
         MPI_Init_thread(nil, nil, cmpi_thread_funneled(), &provided)
-        let world = MPICommunicator()
+        let world = MPICommunicator(collectiveTimeout: collectiveTimeout)
         shared = world
         return world
     }
@@ -64,55 +71,74 @@ public final class MPICommunicator: Communicator {
         MPICommunicator.shared = nil
     }
 
-    public func barrier() { MPI_Barrier(comm) }
+    public func barrier() { _ = watched("MPI_Barrier") { MPI_Barrier(comm) } }
 
     public func broadcast<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) {
-        MPI_Bcast(buffer.baseAddress, mpiCount(buffer.count), datatype(T.self), Int32(root), comm)
+        _ = watched("MPI_Bcast") {
+            MPI_Bcast(buffer.baseAddress, mpiCount(buffer.count), datatype(T.self), Int32(root), comm)
+        }
     }
 
     public func allreduce<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, op: ReduceOp) {
         guard buffer.count > 0 else { return }
-        MPI_Allreduce(cmpi_in_place(), buffer.baseAddress, mpiCount(buffer.count), datatype(T.self), mpiOp(op), comm)
+        _ = watched("MPI_Allreduce") {
+            MPI_Allreduce(cmpi_in_place(), buffer.baseAddress, mpiCount(buffer.count), datatype(T.self), mpiOp(op), comm)
+        }
     }
 
     public func startAllreduce<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, op: ReduceOp) -> PendingCollective {
         let pending = MPIPendingCollective()
         MPI_Iallreduce(cmpi_in_place(), buffer.baseAddress, mpiCount(buffer.count), datatype(T.self), mpiOp(op), comm,
                        &pending.request)
+        pending.watchdog = watchdog
         return pending
     }
 
     public func allgatherv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>, into recv: UnsafeMutableBufferPointer<T>, counts: [Int]) {
         let (c, d) = countsAndDisplacements(counts, capacity: recv.count)
         precondition(send.count == counts[rank], "allgatherv: rank \(rank) sends \(send.count), counts say \(counts[rank])")
-        MPI_Allgatherv(send.baseAddress, mpiCount(send.count), datatype(T.self), recv.baseAddress, c, d, datatype(T.self), comm)
+        _ = watched("MPI_Allgatherv") {
+            MPI_Allgatherv(send.baseAddress, mpiCount(send.count), datatype(T.self), recv.baseAddress, c, d, datatype(T.self), comm)
+        }
     }
 
     public func gatherv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>, into recv: UnsafeMutableBufferPointer<T>?, counts: [Int], root: Int) {
         precondition(send.count == counts[rank], "gatherv: rank \(rank) sends \(send.count), counts say \(counts[rank])")
         let (c, d) = countsAndDisplacements(counts, capacity: rank == root ? (recv?.count ?? 0) : Int.max)
-        MPI_Gatherv(send.baseAddress, mpiCount(send.count), datatype(T.self), recv?.baseAddress, c, d, datatype(T.self),
-                    Int32(root), comm)
+        _ = watched("MPI_Gatherv") {
+            MPI_Gatherv(send.baseAddress, mpiCount(send.count), datatype(T.self), recv?.baseAddress, c, d, datatype(T.self),
+                Int32(root), comm)
+        }
     }
 
     public func scatterv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>?, counts: [Int], into recv: UnsafeMutableBufferPointer<T>, root: Int) {
         precondition(recv.count >= counts[rank], "scatterv: receive buffer too small")
         let (c, d) = countsAndDisplacements(counts, capacity: rank == root ? (send?.count ?? 0) : Int.max)
-        MPI_Scatterv(send?.baseAddress, c, d, datatype(T.self), recv.baseAddress, mpiCount(counts[rank]), datatype(T.self),
-                     Int32(root), comm)
+        _ = watched("MPI_Scatterv") {
+            MPI_Scatterv(send?.baseAddress, c, d, datatype(T.self), recv.baseAddress, mpiCount(counts[rank]), datatype(T.self),
+                Int32(root), comm)
+        }
     }
 
     public func alltoallv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>, sendCounts: [Int],
                                                into recv: UnsafeMutableBufferPointer<T>, recvCounts: [Int]) {
         let (sc, sd) = countsAndDisplacements(sendCounts, capacity: send.count)
         let (rc, rd) = countsAndDisplacements(recvCounts, capacity: recv.count)
-        MPI_Alltoallv(send.baseAddress, sc, sd, datatype(T.self), recv.baseAddress, rc, rd, datatype(T.self), comm)
+        _ = watched("MPI_Alltoallv") {
+            MPI_Alltoallv(send.baseAddress, sc, sd, datatype(T.self), recv.baseAddress, rc, rd, datatype(T.self), comm)
+        }
     }
 
     public func abort(message: String, code: Int32) -> Never {
         writeStandardError(message)
         MPI_Abort(comm, code)
         exit(code)
+    }
+
+    @inline(__always)
+    private func watched<R>(_ operation: StaticString, _ body: () -> R) -> R {
+        guard let watchdog, size > 1 else { return body() }
+        return watchdog.watch(operation, body)
     }
 
     private func countsAndDisplacements(_ counts: [Int], capacity: Int) -> ([Int32], [Int32]) {
@@ -132,8 +158,10 @@ public final class MPICommunicator: Communicator {
 /// An `MPI_Request` to complete.
 final class MPIPendingCollective: PendingCollective {
     var request: MPI_Request? = cmpi_request_null()
+    var watchdog: CollectiveWatchdog?
     func wait() {
-        MPI_Wait(&request, cmpi_status_ignore())
+        guard let watchdog else { MPI_Wait(&request, cmpi_status_ignore()); return }
+        _ = watchdog.watch("MPI_Wait (allreduce)") { MPI_Wait(&request, cmpi_status_ignore()) }
     }
 }
 

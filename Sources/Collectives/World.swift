@@ -11,9 +11,10 @@ public enum World {
     }
 
     /// The world communicator: MPI when launched by mpirun (or `N2D_FORCE_MPI` is set),
-    /// otherwise a one-rank `LocalCommunicator` that makes no MPI call.
-    public static func communicator() -> Communicator {
-        launchedByMPI ? MPICommunicator.initialize() : LocalCommunicator()
+    /// otherwise a one-rank `LocalCommunicator` that makes no MPI call. `collectiveTimeout` (seconds)
+    /// bounds each MPI collective with a `CollectiveWatchdog`; default `N2D_COLLECTIVE_TIMEOUT`, else none.
+    public static func communicator(collectiveTimeout: Double? = CollectiveWatchdog.environmentSeconds) -> Communicator {
+        launchedByMPI ? MPICommunicator.initialize(collectiveTimeout: collectiveTimeout) : LocalCommunicator()
     }
 
     /// Finalises MPI if `communicator` uses it.

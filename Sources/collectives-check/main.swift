@@ -2,6 +2,7 @@
 // the arithmetic. Launched by the multi-rank tests: `mpirun -np N collectives-check [fail-rank R]`.
 // Prints "collectives ok (N ranks)" on rank 0 and exits 0, or names the failed check and exits 1.
 // With `fail-rank R`, rank R throws inside an agreed stage, to test failure agreement.
+// With `soak SECONDS`, it runs allreduces for that long instead (the fault tests' workload, Soak.swift).
 import Collectives
 #if canImport(Glibc)
 import Glibc
@@ -10,6 +11,16 @@ import Glibc
 let world = World.communicator()
 let rank = world.rank, size = world.size
 var failures: [String] = []
+
+if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "soak" {
+    guard let seconds = Double(CommandLine.arguments[2]), seconds >= 0 else {
+        writeStandardError("collectives-check: soak needs a number of seconds (got '\(CommandLine.arguments[2])')")
+        exit(2)
+    }
+    let code = runSoak(world, seconds: seconds)
+    World.finish(world)
+    exit(code)
+}
 
 func check(_ condition: Bool, _ what: String) {
     if !condition { failures.append(what) }
@@ -20,8 +31,9 @@ func checkAllreduce<T: CollectiveScalar>(_ type: T.Type, _ make: (Int) -> T) {
     world.allreduce(&values, op: .sum)
     let sums = (0..<5).map { j in (0..<size).reduce(T.zero) { $0 + make($1 * 10 + j) } }
     check(values == sums, "allreduce sum \(T.self): \(values) != \(sums)")
-    check(world.allreduce(make(rank), op: .max) == make(size - 1), "allreduce max \(T.self)")
-    check(world.allreduce(make(rank + 3), op: .min) == make(3), "allreduce min \(T.self)")
+    // expected extremes from the values themselves: `make` need not be monotonic (UInt8 wraps at 7)
+    check(world.allreduce(make(rank), op: .max) == (0..<size).map(make).max(), "allreduce max \(T.self)")
+    check(world.allreduce(make(rank + 3), op: .min) == (0..<size).map { make($0 + 3) }.min(), "allreduce min \(T.self)")
 }
 
 world.barrier()

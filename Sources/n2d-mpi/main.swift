@@ -23,9 +23,17 @@ struct RuntimeOptions: ParsableArguments {
     @Option(help: "OpenBLAS threads per rank (default: the machine's cores shared among its ranks; env N2D_BLAS_THREADS).")
     var blasThreads: Int?
 
+    @Option(help: ArgumentHelp(
+        "End a rank whose MPI collective has not completed after this many seconds (env N2D_COLLECTIVE_TIMEOUT; default: wait forever).",
+        discussion: "Bounds a job whose peer host died or dropped off the network. Set it above the longest wait for a slower rank."))
+    var collectiveTimeout: Double?
+
     func validate() throws {
         if let blasThreads, blasThreads < 1 {
             throw ValidationError("--blas-threads must be at least 1 (got \(blasThreads)).")
+        }
+        if let collectiveTimeout, !(collectiveTimeout > 0) {
+            throw ValidationError("--collective-timeout must be a positive number of seconds (got \(collectiveTimeout)).")
         }
     }
 }
@@ -40,7 +48,7 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        Launch.run(blasThreads: runtime.blasThreads) { world in
+        Launch.run(blasThreads: runtime.blasThreads, collectiveTimeout: runtime.collectiveTimeout) { world in
             let report = Doctor.run(world)
             if world.rank == 0 {
                 report.rankLines.forEach { print($0) }

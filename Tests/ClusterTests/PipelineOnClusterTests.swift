@@ -1,0 +1,90 @@
+import Foundation
+import Storage
+import TestSupport
+import XCTest
+
+/// The whole pipeline on a small IMDB slice gives the same results on several hosts over TCP as the
+/// same rank count on one host: identical vocabulary, the same training losses (within 1e-4
+/// relative), the same codes and UMAP coordinates (within 1e-4 of their scale), identical labels.
+///
+/// Until `n2d-mpi run` exists the test is skipped with a message saying so; with
+/// N2D_REQUIRE_PIPELINE=1 (CI after the pipeline is merged) a missing subcommand fails instead.
+final class PipelineOnClusterTests: XCTestCase {
+    /// The pipeline's arguments besides --output-dir: 1,000 reviews, 2 short epochs, one BLAS thread
+    /// per rank so that every layout computes with the same kernels.
+    static let pipelineArguments = [
+        "run", "--input", TestPaths.imdbCSV.path, "--max-rows", "1000", "--epochs", "2", "--blas-threads", "1",
+    ]
+    /// Artifacts compared between the layouts (metrics.json holds timings and is only required to exist).
+    static let artifacts = ["vocabulary.tsv", "history.csv", "codes.npy", "umap.npy", "labels.csv", "metrics.json"]
+
+    override func setUpWithError() throws {
+        try NamespaceCluster.requireRoot()
+        let help = try ProcessRunner.run(TestPaths.product("n2d-mpi").path, ["run", "--help"], timeout: 30)
+        if !help.stdout.contains("USAGE: n2d-mpi run") {
+            let message = "`n2d-mpi run` does not exist yet (`n2d-mpi run --help` shows no usage of it): "
+                + "the multi-host pipeline equality test cannot run until the pipeline is merged"
+            if ProcessInfo.processInfo.environment["N2D_REQUIRE_PIPELINE"] == "1" { XCTFail(message) }
+            throw XCTSkip(message)
+        }
+        try NamespaceCluster.up(hosts: 4, slots: 2)
+    }
+
+    override func tearDown() {
+        if getuid() == 0 { NamespaceCluster.down() }
+        super.tearDown()
+    }
+
+    func testPipelineOnTwoAndFourHostsEqualsOneHost() throws {
+        var reference: [Int: URL] = [:]
+        for ranks in [2, 4] {
+            let out = TestPaths.temporaryDirectory("pipeline-local-\(ranks)")
+            let result = try ProcessRunner.mpirun(ranks: ranks, product: "n2d-mpi",
+                                                  Self.pipelineArguments + ["--output-dir", out.path], timeout: 300)
+            XCTAssertEqual(result.status, 0, "np \(ranks) on one host: \(result.stderr)")
+            reference[ranks] = out
+        }
+        for (hosts, perHost) in [(2, 1), (2, 2), (4, 1)] {
+            let out = TestPaths.temporaryDirectory("pipeline-\(hosts)x\(perHost)")
+            defer { try? FileManager.default.removeItem(at: out) }
+            let result = try NamespaceCluster.run(hosts: hosts, perHost: perHost, product: "n2d-mpi",
+                                                  Self.pipelineArguments + ["--output-dir", out.path], timeout: 300)
+            XCTAssertEqual(result.status, 0, "\(hosts) hosts × \(perHost): \(result.stderr)")
+            try assertSameResults(out, reference[hosts * perHost]!, "\(hosts) hosts × \(perHost) vs one host")
+        }
+        reference.values.forEach { try? FileManager.default.removeItem(at: $0) }
+    }
+
+    private func assertSameResults(_ cluster: URL, _ local: URL, _ label: String) throws {
+        for name in Self.artifacts {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: cluster.appendingPathComponent(name).path), "\(label): no \(name)")
+        }
+        func text(_ dir: URL, _ name: String) throws -> String {
+            try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+        }
+        XCTAssertEqual(try text(cluster, "vocabulary.tsv"), try text(local, "vocabulary.tsv"), "\(label): vocabulary")
+        XCTAssertEqual(try text(cluster, "labels.csv"), try text(local, "labels.csv"), "\(label): labels")
+        let losses = try [cluster, local].map { try lossColumns(text($0, "history.csv")) }
+        XCTAssertEqual(losses[0].count, losses[1].count, "\(label): epochs in history.csv")
+        for (a, b) in zip(losses[0], losses[1]) {
+            XCTAssertLessThanOrEqual(abs(a - b), 1e-4 * abs(b), "\(label): loss \(a) vs \(b)")
+        }
+        for name in ["codes.npy", "umap.npy"] {
+            let (a, b) = try (NPY.readMatrix(path: cluster.appendingPathComponent(name).path),
+                              NPY.readMatrix(path: local.appendingPathComponent(name).path))
+            XCTAssertEqual([a.rows, a.cols], [b.rows, b.cols], "\(label): \(name) shape")
+            let scale = b.storage.map(abs).max() ?? 0
+            let worst = zip(a.storage, b.storage).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThanOrEqual(worst, 1e-4 * (1 + scale), "\(label): \(name) differs by \(worst)")
+        }
+    }
+
+    /// The loss and val_loss values of history.csv (columns named by its header), epoch by epoch.
+    private func lossColumns(_ csv: String) throws -> [Double] {
+        let lines = csv.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        guard let header = lines.first else { throw ClusterError("history.csv is empty") }
+        let columns = header.indices.filter { header[$0] == "loss" || header[$0] == "val_loss" }
+        guard !columns.isEmpty else { throw ClusterError("history.csv has no loss column: \(header)") }
+        return lines.dropFirst().flatMap { row in columns.compactMap { Double(row[$0]) } }
+    }
+}
