@@ -43,7 +43,9 @@ public struct ChartLayout {
             if zip(positions, positions.dropFirst()).allSatisfy({ abs($1 - $0) >= 2.5 * textHeight }) { break }
         }
         let widestY = yTicks.map { Canvas.textWidth($0.label, scale: S.textScale) }.max() ?? 0
-        let left = S.margin + (yLabel.isEmpty ? 0 : textHeight + 1.5 * S.gap) + widestY + S.gap + S.tickLength
+        // The turned y label's descenders hang towards the tick labels.
+        let descender = Double((BitmapFont.fullHeight - BitmapFont.capHeight) * S.textScale)
+        let left = S.margin + (yLabel.isEmpty ? 0 : textHeight + descender + 1.5 * S.gap) + widestY + S.gap + S.tickLength
         let right = S.margin + 12 + rightReserve
         let areaWidth = (Double(width) - left.rounded() - right).rounded()
 
@@ -110,8 +112,10 @@ public struct ChartLayout {
                         color: S.ink, vertical: .middle, rotated: true)
         }
         if !title.isEmpty {
-            canvas.text(title, at: Point(x: area.midX, y: S.margin), scale: S.titleScale,
-                        color: .black, horizontal: .center)
+            // Centred over the plot area, shifted left where it would run off the image.
+            let titleWidth = Canvas.textWidth(title, scale: S.titleScale)
+            let left = max(S.margin, min(area.midX - titleWidth / 2, Double(width) - S.margin - titleWidth))
+            canvas.text(title, at: Point(x: left, y: S.margin), scale: S.titleScale, color: .black)
         }
     }
 }

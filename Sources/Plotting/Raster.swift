@@ -10,9 +10,15 @@ public struct Raster: Sendable {
         precondition(width > 0 && height > 0, "Raster: size must be positive, got \(width)×\(height)")
         self.width = width
         self.height = height
-        var row: [UInt8] = []
-        for _ in 0..<width { row += [background.red, background.green, background.blue] }
-        pixels = Array([[UInt8]](repeating: row, count: height).joined())
+        let count = width * height * 3
+        pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in stride(from: 0, to: count, by: 3) {
+                buffer[i] = background.red
+                buffer[i + 1] = background.green
+                buffer[i + 2] = background.blue
+            }
+            initialized = count
+        }
     }
 
     /// The colour at column `x`, row `y` (0-based from the top left).
