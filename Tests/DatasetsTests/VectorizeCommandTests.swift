@@ -59,6 +59,16 @@ final class VectorizeCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
     }
 
+    func testUnwritableOutputDirectoryFailsOnEveryRank() throws {
+        let csv = TestPaths.temporaryDirectory("out").appendingPathComponent("ok.csv")
+        try Data("review,sentiment\ngood film,positive\nbad film,negative\n".utf8).write(to: csv)
+        let blocked = csv.path + "/out"  // a folder inside a file
+        let result = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi",
+                                              ["vectorize", "--input", csv.path, "--output-dir", blocked, "--test-size", "0"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("failed in write vectorize outputs: \(blocked): cannot create the output directory"), result.stderr)
+    }
+
     func testInvalidOptionsAreRefusedWithAHint() throws {
         let result = try ProcessRunner.run(TestPaths.product("n2d-mpi").path,
                                            ["vectorize", "--input", "x.csv", "--output-dir", "/tmp/x", "--test-size", "1"])
