@@ -45,6 +45,11 @@ public enum Dataset {
 
         var counts = IngestCounts()
         let features = buildFeatures(spec, world: world, training: trainRaw.rows, validation: validationRaw.rows, counts: &counts)
+        try world.agreeing("read input") {
+            guard features.training.cols > 0 else {
+                throw DatasetError("\(spec.path): no features: every training document is empty after cleaning, tokenizing and dropping stop words")
+            }
+        }
         return DatasetShard(
             format: format,
             training: ShardPart(features: features.training, rows: trainRange, total: split.train.count,
