@@ -1,4 +1,6 @@
 import Foundation
+import LinearAlgebra
+import Storage
 import TestSupport
 import XCTest
 
@@ -38,6 +40,20 @@ final class VectorizeCommandTests: XCTestCase {
                                try Data(contentsOf: reference.appendingPathComponent(name)), "\(name) on \(ranks) ranks")
             }
         }
+    }
+
+    func testDenseInputIsTheSameOn1And3Ranks() throws {
+        let rows = 101, cols = 7
+        let matrix = Matrix(rows: rows, cols: cols, storage: (0..<rows * cols).map { Float(($0 * 37) % 101) / 10 })
+        let npy = TestPaths.temporaryDirectory("npy").appendingPathComponent("m.npy")
+        try Data(NPY.encode(matrix)).write(to: npy)
+        let arguments = ["--input", npy.path, "--test-size", "0.3", "--validation-rows", "10", "--seed", "5"]
+        let (one, reference) = try vectorize(ranks: 1, arguments)
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let (three, output) = try vectorize(ranks: 3, arguments)
+        XCTAssertEqual(three.status, 0, three.stderr)
+        XCTAssertEqual(try summary(output), try summary(reference))
+        XCTAssertEqual(try summary(output)["training_rows"] as? Int, 70)
     }
 
     func testBadInputEndsEveryRankWithTheMessageAndWritesNothing() throws {
