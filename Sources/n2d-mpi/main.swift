@@ -14,6 +14,7 @@ struct N2DCommand: ParsableCommand {
         (Scripts/n2d-mpirun sets both).
         """,
         subcommands: [DoctorCommand.self, VectorizeCommand.self, EmbedCommand.self]
+        subcommands: [DoctorCommand.self, ClusterCommand.self]
     )
 }
 
