@@ -13,8 +13,7 @@ struct N2DCommand: ParsableCommand {
         OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; more ranks than cores needs --oversubscribe \
         (Scripts/n2d-mpirun sets both).
         """,
-        subcommands: [DoctorCommand.self, VectorizeCommand.self, EmbedCommand.self]
-        subcommands: [DoctorCommand.self, ClusterCommand.self]
+        subcommands: [DoctorCommand.self, VectorizeCommand.self, EmbedCommand.self, ClusterCommand.self]
     )
 }
 
