@@ -19,8 +19,6 @@ struct ClusterCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Directory holding umap.npy (unless --embedding) and receiving labels.csv and metrics.json.")
-    var outputDir: String = "n2d-output"
 
     @Option(help: "The embedding to cluster (.npy, rows × dims); default: umap.npy in --output-dir.")
     var embedding: String?
@@ -28,9 +26,8 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "True labels, one per row (see above); default: true_labels.csv or labels.txt in --output-dir when present.")
     var labels: String?
 
-    @Option(help: "Seed for k-means++, the mixture and the silhouette sample.")
-    var seed: UInt64 = 13
 
+    @OptionGroup var job: JobOptions
     @OptionGroup var clustering: ClusterOptions
     @OptionGroup var runtime: RuntimeOptions
 
@@ -38,17 +35,17 @@ struct ClusterCommand: ParsableCommand {
         Launch.run(blasThreads: runtime.blasThreads) { world in
             let input = try world.agreeing("cluster (reading inputs)") { () -> (Matrix, TrueLabels?)? in
                 guard world.rank == 0 else { return nil }
-                try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
-                let points = try NPY.readMatrix(path: embedding ?? outputDir + "/umap.npy")
+                try FileManager.default.createDirectory(atPath: job.outputDir, withIntermediateDirectories: true)
+                let points = try NPY.readMatrix(path: embedding ?? job.outputDir + "/umap.npy")
                 let truth = try labels.map { try TrueLabels.read(path: $0, rows: points.rows) }
-                    ?? TrueLabels.find(inOutputDirectory: outputDir, rows: points.rows)
+                    ?? TrueLabels.find(inOutputDirectory: job.outputDir, rows: points.rows)
                 return (points, truth)
             }
             let report = try ClusterStage.run(embedding: input?.0 ?? Matrix(rows: 0, cols: 0), trueLabels: input?.1,
-                                              settings: clustering.settings(seed: seed), outputDirectory: outputDir, world: world)
+                                              settings: clustering.settings(job), outputDirectory: job.outputDir, world: world)
             if world.rank == 0 {
                 print(report.summary)
-                print("wrote \(outputDir)/\(LabelsFile.name) and the cluster section of \(outputDir)/\(MetricsFile.name)")
+                print("wrote \(job.outputDir)/\(LabelsFile.name) and the cluster section of \(job.outputDir)/\(MetricsFile.name)")
             }
         }
     }
