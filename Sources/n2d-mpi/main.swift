@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Collectives
 import N2D
 
@@ -31,8 +34,12 @@ struct RuntimeOptions: ParsableArguments {
         if let blasThreads, blasThreads < 1 {
             throw ValidationError("--blas-threads must be at least 1 (got \(blasThreads)).")
         }
-        if let collectiveTimeout, !(collectiveTimeout > 0) {
-            throw ValidationError("--collective-timeout must be a positive number of seconds (got \(collectiveTimeout)).")
+        if let collectiveTimeout {
+            guard collectiveTimeout > 0 else {
+                throw ValidationError("--collective-timeout must be a positive number of seconds (got \(collectiveTimeout)).")
+            }
+            // Through the environment, every subcommand's Launch.run honours the flag without passing it.
+            setenv("N2D_COLLECTIVE_TIMEOUT", String(collectiveTimeout), 1)
         }
     }
 }
@@ -47,7 +54,7 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        Launch.run(blasThreads: runtime.blasThreads, collectiveTimeout: runtime.collectiveTimeout) { world in
+        Launch.run(blasThreads: runtime.blasThreads) { world in
             let report = Doctor.run(world)
             if world.rank == 0 {
                 report.rankLines.forEach { print($0) }
