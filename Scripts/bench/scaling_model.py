@@ -111,7 +111,7 @@ def main():
         print("|---|---|---|---|---|---|")
         for net, gbit, alpha in NETWORKS:
             for setting, sharded, overlap in SETTINGS:
-                for batch in (32, 1024, 8192):
+                for batch in (32, 1024, 8192, 65536):
                     cells = []
                     for p in (8, 64, 512):
                         if batch < p or batch > rows:
