@@ -27,7 +27,8 @@ struct RuntimeOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "End a rank whose MPI collective has not completed after this many seconds (env N2D_COLLECTIVE_TIMEOUT; default: wait forever).",
-        discussion: "Bounds a job whose peer host died or dropped off the network. Set it above the longest wait for a slower rank."))
+        discussion: "Bounds a job whose peer host died or dropped off the network. Set it above the longest wait for a slower rank.",
+        valueName: "seconds"))
     var collectiveTimeout: Double?
 
     func validate() throws {
