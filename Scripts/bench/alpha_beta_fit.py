@@ -32,11 +32,12 @@ def main():
     sizes = sorted({k[3] for k in medians}, reverse=True)
     groups = sorted({k[:3] for k in medians}, key=lambda g: (g[0] != "one host (shared memory)", g[0], g[1], g[2]))
 
-    print(f"Median over {passes} passes of the median of 9 repeats (ms; slowest rank per repeat).\n")
+    print(f"Median over {passes} passes of the median of 7 repeats (ms; slowest rank per repeat).\n")
     if len(sys.argv) > 2:
-        note = open(sys.argv[2]).read().strip()
-        if note:
-            print(f"Shaping: {note}\n")
+        for note in open(sys.argv[2]).read().split("\n"):
+            if note.strip():
+                print(f"- shaping {note.strip()}")
+        print()
     print("| link | op | ranks (hosts) | " + " | ".join(human(s) for s in sizes) + " |")
     print("|---|---|---|" + "---|" * len(sizes))
     for g in groups:

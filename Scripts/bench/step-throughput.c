@@ -3,6 +3,9 @@
  * 5000-1024-512-256-10-256-512-1024-5000 (forward, input gradient, weight gradient; the sparse first
  * layer is counted from its 69.5 non-zeros per row, not timed), at per-rank batches 4..256, a large
  * square sgemm (the core's practical peak), and a triad (the memory bandwidth Adam is bound by).
+ * Times are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID), not wall time: on a shared, oversubscribed
+ * machine the wall clock also counts the time other processes held the core, the CPU time is what one
+ * uncontended core needs (cache and memory-bandwidth interference from neighbours still count).
  * Prints CSV: what,batch,seconds,gflops (median of REPEATS). Build: cc -O2 step-throughput.c -lopenblas */
 #include <cblas.h>
 #include <stdio.h>
@@ -15,7 +18,7 @@ enum { LAYERS = 8, REPEATS = 7 };
 
 static double now(void) {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Per-core compute throughput of the IMDB autoencoder step on this machine (docs/SCALING.md):
 # builds step-throughput.c against the system OpenBLAS and runs it PASSES times (default 3),
-# printing each pass's CSV and the median per row. The machine is shared: medians, not minima.
+# printing the median per row. Times are CPU time of the measuring thread, so that a machine shared
+# with other jobs still gives one core's throughput; medians, not minima.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 passes=${1:-3}

@@ -17,7 +17,8 @@ public final class MPICommunicator: Communicator {
     public let localRank: Int
     public let hostName: String
     public let libraryVersion: String
-    /// Bounds the time inside each collective when a collective timeout was set, else nil.
+    /// Bounds the time inside each collective when a collective timeout was set and there are
+    /// several ranks, else nil.
     public let watchdog: CollectiveWatchdog?
     private let comm: MPI_Comm
 
@@ -48,7 +49,7 @@ public final class MPICommunicator: Communicator {
         let full = String(cString: version)
         libraryVersion = full.split(separator: ",").first.map(String.init) ?? full
         let (myRank, myHost) = (rank, hostName)
-        watchdog = collectiveTimeout.map { CollectiveWatchdog(seconds: $0, rank: myRank, hostName: myHost) }
+        watchdog = size > 1 ? collectiveTimeout.map { CollectiveWatchdog(seconds: $0, rank: myRank, hostName: myHost) } : nil
     }
 
     private nonisolated(unsafe) static var shared: MPICommunicator?
@@ -137,7 +138,7 @@ public final class MPICommunicator: Communicator {
 
     @inline(__always)
     private func watched<R>(_ operation: StaticString, _ body: () -> R) -> R {
-        guard let watchdog, size > 1 else { return body() }
+        guard let watchdog else { return body() }
         return watchdog.watch(operation, body)
     }
 

@@ -7,15 +7,15 @@ import Glibc
 /// Process-level start and end of a job: the world communicator, BLAS threads, and what every rank
 /// does when something fails.
 public enum Launch {
-    /// Runs `job` on the world communicator and ends the process. `collectiveTimeout` (seconds, default
-    /// `N2D_COLLECTIVE_TIMEOUT`) ends a rank whose collective does not complete in time (`CollectiveWatchdog`).
+    /// Runs `job` on the world communicator and ends the process. `N2D_COLLECTIVE_TIMEOUT` (seconds; the
+    /// `--collective-timeout` flag sets it) ends a rank whose collective does not complete in time
+    /// (`CollectiveWatchdog`).
     ///
     /// - A `RankFailure` (agreed by every rank) ends every rank with exit code 1; rank 0 prints it.
     /// - Any other error is unexpected on the other ranks, which may be waiting in a collective: it is
     ///   printed with the rank and the whole job is aborted (exit code 1), so no rank waits forever.
-    public static func run(blasThreads: Int? = nil, collectiveTimeout: Double? = nil,
-                           _ job: (Communicator) throws -> Void) -> Never {
-        let world = World.communicator(collectiveTimeout: collectiveTimeout ?? CollectiveWatchdog.environmentSeconds)
+    public static func run(blasThreads: Int? = nil, _ job: (Communicator) throws -> Void) -> Never {
+        let world = World.communicator()
         BLAS.threads = BLAS.threadsPerRank(ranksOnMachine: world.localSize, cores: availableCores(),
                                            requested: blasThreads ?? environmentInt("N2D_BLAS_THREADS"))
         do {

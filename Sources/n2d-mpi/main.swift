@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Collectives
 import N2D
 
@@ -25,15 +28,20 @@ struct RuntimeOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "End a rank whose MPI collective has not completed after this many seconds (env N2D_COLLECTIVE_TIMEOUT; default: wait forever).",
-        discussion: "Bounds a job whose peer host died or dropped off the network. Set it above the longest wait for a slower rank."))
+        discussion: "Bounds a job whose peer host died or dropped off the network. Set it above the longest wait for a slower rank.",
+        valueName: "seconds"))
     var collectiveTimeout: Double?
 
     func validate() throws {
         if let blasThreads, blasThreads < 1 {
             throw ValidationError("--blas-threads must be at least 1 (got \(blasThreads)).")
         }
-        if let collectiveTimeout, !(collectiveTimeout > 0) {
-            throw ValidationError("--collective-timeout must be a positive number of seconds (got \(collectiveTimeout)).")
+        if let collectiveTimeout {
+            guard collectiveTimeout > 0 else {
+                throw ValidationError("--collective-timeout must be a positive number of seconds (got \(collectiveTimeout)).")
+            }
+            // Through the environment, every subcommand's Launch.run honours the flag without passing it.
+            setenv("N2D_COLLECTIVE_TIMEOUT", String(collectiveTimeout), 1)
         }
     }
 }
@@ -48,7 +56,7 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        Launch.run(blasThreads: runtime.blasThreads, collectiveTimeout: runtime.collectiveTimeout) { world in
+        Launch.run(blasThreads: runtime.blasThreads) { world in
             let report = Doctor.run(world)
             if world.rank == 0 {
                 report.rankLines.forEach { print($0) }

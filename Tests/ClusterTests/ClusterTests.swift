@@ -66,7 +66,7 @@ final class ClusterTests: XCTestCase {
         let seconds = Date().timeIntervalSince(cut)
         XCTAssertNotNil(status, "the job still ran 90 s after host 2 was cut off: it hangs")
         XCTAssertNotEqual(status, 0)
-        XCTAssertLessThan(seconds, 45, "the job ended \(Int(seconds)) s after the cut; bound: timeout + TCP give-up")
+        XCTAssertLessThan(seconds, 60, "the job ended \(Int(seconds)) s after the cut; bound: timeout + TCP give-up (~13 s) + slack")
         for rank in [0, 1] {
             XCTAssertTrue(job.stderr.contains("error on rank \(rank) (host n2d-h1): MPI_Allreduce in stage 'soak' "
                                               + "did not complete within \(timeout) s"), job.stderr)

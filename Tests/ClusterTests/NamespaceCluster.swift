@@ -86,6 +86,9 @@ final class BackgroundJob {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// The process id of the job (for mpirun: the parent of the ranks it started on this machine).
+    var processIdentifier: Int32 { process.processIdentifier }
+
     var stdout: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
 
