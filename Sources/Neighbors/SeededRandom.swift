@@ -18,7 +18,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// A uniform integer in `0..<bound` (bound > 0), by multiply-shift (bias below 2⁻³²).
     @inlinable public mutating func below(_ bound: Int) -> Int {
-        Int((next() >> 32) &* UInt64(bound) >> 32)
+        Int(((next() >> 32) &* UInt64(bound)) >> 32)
     }
 
     /// A uniform Float in [0, 1).

@@ -63,7 +63,7 @@ public enum UMAP {
         let fuzzy = FuzzySimplicialSet(indices: world.allgather(knn.indices), memberships: world.allgather(memberships),
                                        rows: n, k: k)
         let epochs = parameters.epochCount(rows: n)
-        let graph = LayoutEdges.pruned(fuzzy.graph, epochs: epochs)
+        let graph = LayoutEdges.pruned(fuzzy.graph, epochs: parameters.pruningEpochs(rows: n))
         lap("fuzzy_set")
 
         var embedding = Matrix(rows: n, cols: parameters.components)

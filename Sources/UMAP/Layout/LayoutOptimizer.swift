@@ -100,7 +100,7 @@ public struct LayoutOptimizer {
                             var squared: Float = 0
                             for t in 0..<dim { let u = current[t] - other[t]; squared += u * u }
                             if squared > 0 {
-                                let pb = powf(squared, b)
+                                let pb = fastPower(squared, b)
                                 let coefficient = -2 * a * b * (pb / squared) / (a * pb + 1)
                                 for t in 0..<dim {
                                     let step = clip(coefficient * (current[t] - other[t])) * alpha
@@ -116,7 +116,7 @@ public struct LayoutOptimizer {
                                 squared = 0
                                 for t in 0..<dim { let u = current[t] - other[t]; squared += u * u }
                                 if squared > 0 {
-                                    let coefficient = 2 * b / ((0.001 + squared) * (a * powf(squared, b) + 1))
+                                    let coefficient = 2 * b / ((0.001 + squared) * (a * fastPower(squared, b) + 1))
                                     for t in 0..<dim { current[t] += clip(coefficient * (current[t] - other[t])) * alpha }
                                 }
                             }
