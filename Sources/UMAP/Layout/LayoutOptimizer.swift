@@ -41,7 +41,7 @@ public struct LayoutOptimizer {
             (edges.count * c / chunksPerRank)..<(edges.count * (c + 1) / chunksPerRank)
         }
         var nextSample = edges.epochsPerSample
-        let negativePeriod = edges.epochsPerSample.map { $0 / Double(max(negativeSampleRate, 1)) }
+        let negativePeriod = edges.epochsPerSample.map { $0 / Float(max(negativeSampleRate, 1)) }
         var nextNegative = negativePeriod
         var copies = [Float](repeating: 0, count: chunksPerRank * size)
         var delta = [Float](repeating: 0, count: size)
@@ -84,11 +84,11 @@ public struct LayoutOptimizer {
 
     /// The SGD steps of one chunk of edges in one epoch, on the chunk's own copy of the embedding.
     private func sampleEdges(_ range: Range<Int>, epoch: Int, alpha: Float, embedding: UnsafeMutablePointer<Float>,
-                             n: Int, dim: Int, edges: LayoutEdges, nextSample: UnsafeMutablePointer<Double>,
-                             nextNegative: UnsafeMutablePointer<Double>, negativePeriod: [Double],
+                             n: Int, dim: Int, edges: LayoutEdges, nextSample: UnsafeMutablePointer<Float>,
+                             nextNegative: UnsafeMutablePointer<Float>, negativePeriod: [Float],
                              random: inout SeededRandom) {
         let a = curve.a, b = curve.b
-        let now = Double(epoch)
+        let now = Float(epoch)
         edges.heads.withUnsafeBufferPointer { heads in
             edges.tails.withUnsafeBufferPointer { tails in
                 edges.epochsPerSample.withUnsafeBufferPointer { period in
@@ -120,7 +120,7 @@ public struct LayoutOptimizer {
                                     for t in 0..<dim { current[t] += clip(coefficient * (current[t] - other[t])) * alpha }
                                 }
                             }
-                            nextNegative[e] += Double(max(negatives, 0)) * negPeriod[e]
+                            nextNegative[e] += Float(max(negatives, 0)) * negPeriod[e]
                         }
                     }
                 }
