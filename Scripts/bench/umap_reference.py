@@ -9,6 +9,7 @@ Subcommands (all print one JSON object on stdout):
            umap-learn fit twice in one process: 'cold' includes numba compilation, 'warm' does not
   trust    --codes X.npy --embedding E.npy [--sample 5000]          trustworthiness, k = 10
   knn      --codes X.npy --k K [--ours knn.npy] [--queries 2000]    pynndescent time; recall@k of both
+  summarize RESULTS.jsonl                                           medians per (dataset, measure) and ratios
 """
 import argparse, gzip, json, os, sys, time
 import numpy as np
@@ -82,6 +83,32 @@ def knn(a):
     return out
 
 
+def summarize(a):
+    """Medians of every (dataset, measure) over the repeats in the JSON-lines file, and the speed-ups."""
+    import collections, statistics
+    values = collections.defaultdict(list)
+    with open(a.results) as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                values[(r["dataset"], r["measure"])].append(r["value"])
+    medians = {f"{d}/{m}": statistics.median(v) for (d, m), v in sorted(values.items())}
+    counts = {f"{d}/{m}": len(v) for (d, m), v in sorted(values.items())}
+    ratios = {}
+    for d in sorted({d for d, _ in values}):
+        ours = medians.get(f"{d}/ours_knn_fit_s")
+        for ref in ("umap_learn_cold_s", "umap_learn_warm_s"):
+            if ours and f"{d}/{ref}" in medians:
+                ratios[f"{d}/speedup_vs_{ref[:-2]}"] = medians[f"{d}/{ref}"] / ours
+        if f"{d}/ours_np2_knn_fit_s" in medians and f"{d}/umap_learn_warm_s" in medians:
+            ratios[f"{d}/speedup_np2_vs_umap_learn_warm"] = medians[f"{d}/umap_learn_warm_s"] / medians[f"{d}/ours_np2_knn_fit_s"]
+    for name in sorted(medians):
+        print(f"{name:55s} {medians[name]:12.4f}   (n={counts[name]})", file=sys.stderr)
+    for name in sorted(ratios):
+        print(f"{name:55s} {ratios[name]:12.2f}x", file=sys.stderr)
+    return {"medians": medians, "repeats": counts, "ratios": ratios}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -98,8 +125,10 @@ def main():
     s = sub.add_parser("knn"); s.add_argument("--codes", required=True); s.add_argument("--k", type=int, required=True)
     s.add_argument("--ours"); s.add_argument("--queries", type=int, default=2000); s.add_argument("--seed", type=int, default=1)
     s.add_argument("--threads", type=int, default=2)
+    s = sub.add_parser("summarize"); s.add_argument("results")
     a = p.parse_args()
-    result = {"mixture": mixture, "fashion": fashion, "umap": run_umap, "trust": trust, "knn": knn}[a.command](a)
+    result = {"mixture": mixture, "fashion": fashion, "umap": run_umap, "trust": trust, "knn": knn,
+              "summarize": summarize}[a.command](a)
     json.dump(result, sys.stdout)
     print()
 

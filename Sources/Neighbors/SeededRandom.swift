@@ -2,7 +2,7 @@
 /// of these, seeded from the user's seed and the position of the work (tree, epoch, edge chunk), so a
 /// run is reproducible for a fixed seed and rank count whatever the thread timing.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    @usableFromInline var state: UInt64
 
     /// A generator for the stream named by `seed` and any number of position values.
     public init(seed: UInt64, _ stream: UInt64...) {
@@ -11,14 +11,14 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         state = s
     }
 
-    public mutating func next() -> UInt64 {
+    @inlinable public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return SeededRandom.mix(state)
     }
 
     /// A uniform integer in `0..<bound` (bound > 0), by multiply-shift (bias below 2⁻³²).
     @inlinable public mutating func below(_ bound: Int) -> Int {
-        Int((next() >> 32) &* UInt64(bound) >> 32)
+        Int(((next() >> 32) &* UInt64(bound)) >> 32)
     }
 
     /// A uniform Float in [0, 1).

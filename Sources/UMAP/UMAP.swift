@@ -57,13 +57,8 @@ public enum UMAP {
                                         world: world, threads: threads) { progress?(.neighborRound($0, $1, $2)) }
         lap("knn")
 
-        let distanceSum = world.allreduce(knn.distances.reduce(0.0) { $0 + Double($1) }, op: .sum)
-        let smooth = SmoothKNNDistances(graph: knn, meanDistance: distanceSum / Double(n * k))
-        let memberships = smooth.memberships(of: knn)
-        let fuzzy = FuzzySimplicialSet(indices: world.allgather(knn.indices), memberships: world.allgather(memberships),
-                                       rows: n, k: k)
+        let graph = fuzzyGraph(knn, parameters: parameters, rows: n, world: world)
         let epochs = parameters.epochCount(rows: n)
-        let graph = LayoutEdges.pruned(fuzzy.graph, epochs: epochs)
         lap("fuzzy_set")
 
         var embedding = Matrix(rows: n, cols: parameters.components)
@@ -88,6 +83,17 @@ public enum UMAP {
         lap("layout")
         return UMAPResult(embedding: embedding, neighbors: knn, knnMethod: method, initialisation: initialisation,
                           epochs: epochs, seconds: seconds, edges: graph.nonZeroCount)
+    }
+
+    /// The pruned fuzzy graph of all N rows, the same on every rank: σ/ρ and memberships of this rank's
+    /// rows, allgathered, united and pruned (the unpruned union is released on return).
+    static func fuzzyGraph(_ knn: KNNGraph, parameters: UMAPParameters, rows n: Int, world: Communicator) -> CSRMatrix {
+        let k = knn.k
+        let distanceSum = world.allreduce(knn.distances.reduce(0.0) { $0 + Double($1) }, op: .sum)
+        let smooth = SmoothKNNDistances(graph: knn, meanDistance: distanceSum / Double(n * k))
+        let fuzzy = FuzzySimplicialSet(indices: world.allgather(knn.indices),
+                                       memberships: world.allgather(smooth.memberships(of: knn)), rows: n, k: k)
+        return LayoutEdges.pruned(fuzzy.graph, epochs: parameters.pruningEpochs(rows: n))
     }
 
     /// The embedding alone (see `fit`); complete and identical on every rank.

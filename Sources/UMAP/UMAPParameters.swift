@@ -26,7 +26,17 @@ public struct UMAPParameters: Equatable, Sendable {
     public init() {}
 
     /// The epoch count for `rows` points.
-    public func epochCount(rows: Int) -> Int { epochs ?? (rows > 10_000 ? 200 : 500) }
+    public func epochCount(rows: Int) -> Int { epochs ?? defaultEpochs(rows: rows) }
+
+    /// umap-learn's default epoch count: 200 above 10,000 rows, else 500.
+    public func defaultEpochs(rows: Int) -> Int { rows > 10_000 ? 200 : 500 }
+
+    /// The epoch count that sets the pruning threshold max(w)/epochs: the run's own, or the default
+    /// when the run has 10 epochs or fewer (as umap-learn, so short runs keep the graph whole).
+    public func pruningEpochs(rows: Int) -> Int {
+        let run = epochCount(rows: rows)
+        return run > 10 ? run : defaultEpochs(rows: rows)
+    }
 
     /// Throws a `UMAPError` naming the flag when these settings cannot run on `rows` points.
     public func validate(rows: Int) throws {

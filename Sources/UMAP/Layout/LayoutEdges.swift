@@ -6,17 +6,17 @@ import LinearAlgebra
 public struct LayoutEdges: Equatable, Sendable {
     public var heads: [Int32]
     public var tails: [Int32]
-    public var epochsPerSample: [Double]
+    public var epochsPerSample: [Float]
 
     /// The edges of `graph` (already pruned) with heads in `ownRows`.
     public init(graph: CSRMatrix, ownRows: Range<Int>) {
-        let strongest = Double(graph.values.max() ?? 1)
+        let strongest = graph.values.max() ?? 1
         let range = graph.rowPointers[ownRows.lowerBound]..<graph.rowPointers[ownRows.upperBound]
         heads = []
         heads.reserveCapacity(range.count)
         for i in ownRows { heads.append(contentsOf: repeatElement(Int32(i), count: graph.nonZeros(inRow: i))) }
         tails = Array(graph.columnIndices[range])
-        epochsPerSample = graph.values[range].map { strongest / Double($0) }
+        epochsPerSample = graph.values[range].map { strongest / $0 }
     }
 
     public var count: Int { heads.count }

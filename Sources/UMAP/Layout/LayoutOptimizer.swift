@@ -41,7 +41,7 @@ public struct LayoutOptimizer {
             (edges.count * c / chunksPerRank)..<(edges.count * (c + 1) / chunksPerRank)
         }
         var nextSample = edges.epochsPerSample
-        let negativePeriod = edges.epochsPerSample.map { $0 / Double(max(negativeSampleRate, 1)) }
+        let negativePeriod = edges.epochsPerSample.map { $0 / Float(max(negativeSampleRate, 1)) }
         var nextNegative = negativePeriod
         var copies = [Float](repeating: 0, count: chunksPerRank * size)
         var delta = [Float](repeating: 0, count: size)
@@ -84,11 +84,11 @@ public struct LayoutOptimizer {
 
     /// The SGD steps of one chunk of edges in one epoch, on the chunk's own copy of the embedding.
     private func sampleEdges(_ range: Range<Int>, epoch: Int, alpha: Float, embedding: UnsafeMutablePointer<Float>,
-                             n: Int, dim: Int, edges: LayoutEdges, nextSample: UnsafeMutablePointer<Double>,
-                             nextNegative: UnsafeMutablePointer<Double>, negativePeriod: [Double],
+                             n: Int, dim: Int, edges: LayoutEdges, nextSample: UnsafeMutablePointer<Float>,
+                             nextNegative: UnsafeMutablePointer<Float>, negativePeriod: [Float],
                              random: inout SeededRandom) {
         let a = curve.a, b = curve.b
-        let now = Double(epoch)
+        let now = Float(epoch)
         edges.heads.withUnsafeBufferPointer { heads in
             edges.tails.withUnsafeBufferPointer { tails in
                 edges.epochsPerSample.withUnsafeBufferPointer { period in
@@ -100,7 +100,7 @@ public struct LayoutOptimizer {
                             var squared: Float = 0
                             for t in 0..<dim { let u = current[t] - other[t]; squared += u * u }
                             if squared > 0 {
-                                let pb = powf(squared, b)
+                                let pb = fastPower(squared, b)
                                 let coefficient = -2 * a * b * (pb / squared) / (a * pb + 1)
                                 for t in 0..<dim {
                                     let step = clip(coefficient * (current[t] - other[t])) * alpha
@@ -116,11 +116,11 @@ public struct LayoutOptimizer {
                                 squared = 0
                                 for t in 0..<dim { let u = current[t] - other[t]; squared += u * u }
                                 if squared > 0 {
-                                    let coefficient = 2 * b / ((0.001 + squared) * (a * powf(squared, b) + 1))
+                                    let coefficient = 2 * b / ((0.001 + squared) * (a * fastPower(squared, b) + 1))
                                     for t in 0..<dim { current[t] += clip(coefficient * (current[t] - other[t])) * alpha }
                                 }
                             }
-                            nextNegative[e] += Double(max(negatives, 0)) * negPeriod[e]
+                            nextNegative[e] += Float(max(negatives, 0)) * negPeriod[e]
                         }
                     }
                 }
