@@ -14,6 +14,7 @@ final class PipelineOnClusterTests: XCTestCase {
     /// per rank so that every layout computes with the same kernels.
     static let pipelineArguments = [
         "run", "--input", TestPaths.imdbCSV.path, "--max-rows", "1000", "--epochs", "2", "--blas-threads", "1",
+        "--umap-epochs", "100", "--no-plots",
     ]
     /// Artifacts compared between the layouts (metrics.json holds timings and is only required to exist).
     static let artifacts = ["vocabulary.tsv", "history.csv", "codes.npy", "umap.npy", "labels.csv", "metrics.json"]
