@@ -102,7 +102,7 @@ public final class Trainer {
             }
         }
         return TrainingResult(model: AutoencoderModel(architecture: arch, parameters: parameters.array), history: history,
-                              plan: plan, resumedAfterEpoch: restored?.header.epochsDone)
+                              plan: plan, resumedAfterEpoch: restored?.header.epochsDone, timings: step.timings)
     }
 
     /// The rate of a step: the configured one in global mode; in per-rank mode, ranks × rate after a
