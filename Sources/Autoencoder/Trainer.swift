@@ -96,8 +96,9 @@ public final class Trainer {
                     guard comm.rank == 0 else { return }
                     let header = Checkpoint.Header(fingerprint: fingerprint, architecture: arch, epochsDone: epoch + 1,
                                                    adamStep: adam.step, ranks: comm.size, history: history)
-                    try CheckpointFile.write(Checkpoint(header: header, parameters: parameters.array,
-                                                        firstMoments: adam.m.array, secondMoments: adam.v.array), to: path)
+                    try CheckpointFile.write(header: header, parameters: UnsafeBufferPointer(parameters.buffer),
+                                             firstMoments: UnsafeBufferPointer(adam.m.buffer),
+                                             secondMoments: UnsafeBufferPointer(adam.v.buffer), to: path)
                 }
             }
         }

@@ -185,16 +185,18 @@ final class TrainingStep {
     }
 
     /// Weight gradient `Σ_r A_rᵀ δ_r` of a dense layer, a block of rows at a time, each block updated by
-    /// Adam right after it is formed.
+    /// Adam right after it is formed, while it is in cache. With several threads each takes whole
+    /// blocks (single-threaded sgemm and Adam), so no block is handed between thread pools.
     private func updateDenseLayer(_ l: Int, parts: [RankBlocks.Part]) {
         let widths = architecture.widths
         let (inW, outW) = (widths[l], widths[l + 1])
         let blockRows = max(1, min(inW, Self.blockFloats / outW))
-        let block = scratch[0].pointer
+        let blockCount = (inW + blockRows - 1) / blockRows
         let wOffset = architecture.weightOffset(l)
-        var i0 = 0
-        while i0 < inW {
-            let n = min(blockRows, inW - i0)
+        let workers = min(threads, blockCount)
+        let (adam, p, scratch) = (adam, parameters.pointer, scratch)
+        let formAndApply = { (b: Int, block: UnsafeMutablePointer<Float>) in
+            let i0 = b * blockRows, n = min(blockRows, inW - i0)
             var first = true
             for part in parts where part.rows > 0 {
                 BLAS.sgemm(.transposed, .none, m: n, n: outW, k: part.rows, a: part.input + i0, lda: inW,
@@ -203,9 +205,18 @@ final class TrainingStep {
             }
             if first { block.update(repeating: 0, count: n * outW) }
             let start = wOffset + i0 * outW
-            adam.update(parameters.pointer, range: start..<start + n * outW, gradient: block, threads: threads)
-            i0 += n
+            adam.update(p, range: start..<start + n * outW, gradient: block, threads: 1)
         }
+        if workers <= 1 {
+            for b in 0..<blockCount { formAndApply(b, scratch[0].pointer) }
+            return
+        }
+        let blasThreads = BLAS.threads
+        BLAS.threads = 1
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for b in stride(from: w, to: blockCount, by: workers) { formAndApply(b, scratch[w].pointer) }
+        }
+        BLAS.threads = blasThreads
     }
 
     /// The sparse first layer: for each column any rank's rows touch, its gradient row

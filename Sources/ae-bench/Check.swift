@@ -24,7 +24,6 @@ struct CheckCommand: ParsableCommand {
         config.epochs = steps
         config.batchSize = rows
         config.communication = comm
-        config.adam = AdamSettings(learningRate: 1e-2)
         let result = try Trainer(configuration: config, communicator: world)
             .train(training: dense ? .dense(mine.densified()) : .sparse(mine))
         if world.rank == 0 {
