@@ -59,6 +59,11 @@ let package = Package(
         .target(name: "FuzzTargets", dependencies: ["Storage", "LinearAlgebra"]),
         .executableTarget(name: "fuzz-readers", dependencies: ["FuzzTargets"]),
 
+        // Autoencoder benchmarks and multi-rank checks (Scripts/bench/train.sh, AutoencoderTests).
+        .executableTarget(name: "ae-bench", dependencies: [
+            "Autoencoder", "Collectives", "LinearAlgebra", "Storage",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: fast),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
@@ -77,6 +82,7 @@ let package = Package(
                                                       "Storage", "TestSupport"]),
         // Several hosts over TCP (network namespaces, Scripts/cluster); needs root, skips otherwise.
         .testTarget(name: "ClusterTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "ae-bench"]),
     ],
     swiftLanguageModes: [.v5]
 )

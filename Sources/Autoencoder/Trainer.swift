@@ -48,7 +48,7 @@ public final class Trainer {
                                      meanNonZeros: meanNonZeros, globalBatch: globalBatch, ranks: comm.size)
         let fingerprint = config.fingerprint(trainingRows: totalRows, sparseInput: sparseInput)
 
-        let restored = try restore(fingerprint: fingerprint)
+        var restored = try restore(fingerprint: fingerprint)
         let parameters = FloatBuffer(restored?.parameters ?? AutoencoderModel.glorotUniform(arch, seed: config.seed).parameters)
         let threads = max(1, config.threads ?? BLAS.threads)
         let adam = AdamOptimizer(settings: config.adam, parameterCount: arch.parameterCount,
@@ -59,7 +59,9 @@ public final class Trainer {
                                 batchCapacity: schedule.largestBatch(rank: comm.rank),
                                 parameters: parameters, adam: adam, threads: threads)
         var history = restored?.header.history ?? []
-        let firstEpoch = restored?.header.epochsDone ?? 0
+        let resumedAfter = restored?.header.epochsDone
+        restored = nil  // the buffers above hold their own copies
+        let firstEpoch = resumedAfter ?? 0
 
         for epoch in firstEpoch..<config.epochs {
             let started = Date()
@@ -77,13 +79,15 @@ public final class Trainer {
                                            samplesPerSecond: Double(localRows * comm.size) / max(Date().timeIntervalSince(started), 1e-9)))
             }
             adam.flush(parameters.pointer, threads: threads)
-            var sums = [squaredError, Double(localRows)]
+            // Every rank contributes all four sums, with or without validation rows of its own.
+            var sums = [squaredError, Double(localRows), 0, 0]
             if let validation {
-                sums += [Evaluation.squaredError(parameters.pointer, architecture: arch, features: validation), Double(validation.rows)]
+                sums[2] = Evaluation.squaredError(parameters.pointer, architecture: arch, features: validation)
+                sums[3] = Double(validation.rows)
             }
             comm.allreduce(&sums, op: .sum)
             let loss = sums[0] / (sums[1] * Double(arch.inputWidth))
-            let validationLoss = validation == nil || sums[3] == 0 ? nil : sums[2] / (sums[3] * Double(arch.inputWidth))
+            let validationLoss = sums[3] == 0 ? nil : sums[2] / (sums[3] * Double(arch.inputWidth))
             guard loss.isFinite, validationLoss?.isFinite ?? true else {
                 let kept = config.checkpointPath.map { " The last good checkpoint (\($0)) is kept." } ?? ""
                 throw RankFailure(rank: 0, stage: "train", message:
@@ -96,13 +100,14 @@ public final class Trainer {
                     guard comm.rank == 0 else { return }
                     let header = Checkpoint.Header(fingerprint: fingerprint, architecture: arch, epochsDone: epoch + 1,
                                                    adamStep: adam.step, ranks: comm.size, history: history)
-                    try CheckpointFile.write(Checkpoint(header: header, parameters: parameters.array,
-                                                        firstMoments: adam.m.array, secondMoments: adam.v.array), to: path)
+                    try CheckpointFile.write(header: header, parameters: UnsafeBufferPointer(parameters.buffer),
+                                             firstMoments: UnsafeBufferPointer(adam.m.buffer),
+                                             secondMoments: UnsafeBufferPointer(adam.v.buffer), to: path)
                 }
             }
         }
         return TrainingResult(model: AutoencoderModel(architecture: arch, parameters: parameters.array), history: history,
-                              plan: plan, resumedAfterEpoch: restored?.header.epochsDone)
+                              plan: plan, resumedAfterEpoch: resumedAfter, timings: step.timings)
     }
 
     /// The rate of a step: the configured one in global mode; in per-rank mode, ranks × rate after a
