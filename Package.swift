@@ -76,7 +76,6 @@ let package = Package(
         .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
