@@ -25,8 +25,13 @@ public final class Trainer {
     /// Resumes from the checkpoint when asked and one exists; writes the checkpoint (rank 0) after the
     /// configured epochs. Throws `RankFailure` (agreed by every rank) for bad input, an unusable
     /// checkpoint, a failed write, or a non-finite loss (the last good checkpoint stays).
+    ///
+    /// `stopRequested` is asked at the end of every epoch, on every rank (it may be a collective that
+    /// agrees on a signal); when it answers true the epoch's checkpoint is written and training ends
+    /// with a `RankFailure` that says how to resume.
     public func train(training: FeatureMatrix, validation: FeatureMatrix? = nil,
-                      progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingResult {
+                      progress: ((TrainingProgress) -> Void)? = nil,
+                      stopRequested: (() -> Bool)? = nil) throws -> TrainingResult {
         let config = configuration
         let arch = config.architecture
         let comm = communicator
@@ -95,7 +100,9 @@ public final class Trainer {
             }
             history.append(EpochRecord(epoch: epoch + 1, loss: loss, validationLoss: validationLoss,
                                        seconds: Date().timeIntervalSince(started)))
-            if let path = config.checkpointPath, (epoch + 1) % max(config.checkpointEvery, 1) == 0 || epoch + 1 == config.epochs {
+            let stopping = stopRequested?() ?? false
+            if let path = config.checkpointPath,
+               stopping || (epoch + 1) % max(config.checkpointEvery, 1) == 0 || epoch + 1 == config.epochs {
                 try comm.agreeing("checkpoint") {
                     guard comm.rank == 0 else { return }
                     let header = Checkpoint.Header(fingerprint: fingerprint, architecture: arch, epochsDone: epoch + 1,
@@ -104,6 +111,10 @@ public final class Trainer {
                                              firstMoments: UnsafeBufferPointer(adam.m.buffer),
                                              secondMoments: UnsafeBufferPointer(adam.v.buffer), to: path)
                 }
+            }
+            if stopping && epoch + 1 < config.epochs {
+                let resume = config.checkpointPath.map { "; \($0) holds it: run the same command with --resume to continue" } ?? ""
+                throw RankFailure(rank: 0, stage: "train", message: "stopped by a signal after epoch \(epoch + 1) of \(config.epochs)\(resume)")
             }
         }
         return TrainingResult(model: AutoencoderModel(architecture: arch, parameters: parameters.array), history: history,
