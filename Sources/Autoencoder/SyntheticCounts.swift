@@ -1,3 +1,4 @@
+import Randomness
 import LinearAlgebra
 
 /// Count matrices with planted cluster structure, for tests and benchmarks: shaped like a
