@@ -41,6 +41,8 @@ python=${N2D_BENCH_PYTHON:-python3}
 [ -x /usr/bin/time ] || { echo "scaling.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
 
 [ "$build" = 1 ] && (cd "$root" && swift build -c release >&2)
+quiet=()  # progress lines off when this build of `run` has --quiet
+case $("$root/.build/release/n2d-mpi" run --help 2>&1 || true) in *--quiet*) quiet=(--quiet) ;; esac
 stamp=$(date -u +%Y%m%d-%H%M%S)
 results=$root/Scripts/bench/results
 mkdir -p "$results"
@@ -57,10 +59,10 @@ for ((i = 1; i <= repeats; i++)); do
             out=$work/$kind-np$np
             rm -rf "$out"
             /usr/bin/time -v -o "$work/time.txt" "$root/Scripts/n2d-mpirun" -np "$np" run --preset imdb \
-                --input "$input" --output-dir "$out" --epochs "$epochs" --max-rows "$csv_rows" --force --quiet \
+                --input "$input" --output-dir "$out" --epochs "$epochs" --max-rows "$csv_rows" --force "${quiet[@]}" \
                 >"$work/run.log"
             "$python" "$root/Scripts/bench/bench_tables.py" record --csv "$runs_csv" --label "$kind-np$np" \
-                --kind "$kind" --ranks "$np" --repeat "$i" --rows $((csv_rows / 2)) --time "$work/time.txt" \
+                --kind "$kind" --ranks "$np" --repeat "$i" --time "$work/time.txt" \
                 --seconds "$out/metrics.json"
         done
     done

@@ -2,10 +2,11 @@
 """Records and tables for the whole-job benchmarks (Scripts/bench/pipeline.sh, Scripts/bench/fashion.sh,
 Scripts/scaling.sh). Standard library only.
 
-  record  --csv FILE --label L --ranks P --repeat I [--rows N] --time TIME_V.txt --seconds JSON
+  record  --csv FILE --label L --ranks P --repeat I [--rows N] --time TIME_V.txt --seconds JSON [--quality JSON]
           One run -> one CSV row: per-stage seconds (metrics.json "run.seconds" of n2d-mpi, or the
           "seconds" of pipeline_reference.py's JSON), process wall seconds and peak resident MiB from
-          GNU `time -v`, and the quality figures of a `pipeline_reference.py measure` JSON (--quality).
+          GNU `time -v`, training rows (--rows, else the JSON's "run.rows" or "rows"), and the quality
+          figures of a `pipeline_reference.py measure` JSON (--quality).
   pipeline --csv FILE --md FILE [--meta KEY=VALUE ...]   medians per label, n2d-mpi / Python ratios
   scaling  --csv FILE --md FILE [--meta KEY=VALUE ...]   medians per (kind, ranks), efficiency
   fashion  --csv FILE --md FILE [--meta KEY=VALUE ...]   ACC / NMI of GMM and KMeans vs the N2D paper
@@ -53,7 +54,8 @@ def record(a):
     seconds = lookup(data, "run.seconds") or data.get("seconds") or {}
     quality = json.load(open(a.quality)) if a.quality else {}
     wall, peak = gnu_time(a.time)
-    row = {"label": a.label, "kind": a.kind, "ranks": a.ranks, "repeat": a.repeat, "rows": a.rows,
+    rows = a.rows or lookup(data, "run.rows") or data.get("rows")
+    row = {"label": a.label, "kind": a.kind, "ranks": a.ranks, "repeat": a.repeat, "rows": rows,
            "wall": wall, "peak_mib": peak}
     row.update({stage: seconds.get(stage) for stage in STAGES})
     row.update({name: lookup(quality, name) for name in QUALITY})

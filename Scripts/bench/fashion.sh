@@ -38,6 +38,8 @@ flags=()
 [ -n "$input" ] && flags+=(--input "$input")
 
 [ "$build" = 1 ] && (cd "$root" && swift build -c release >&2)
+quiet=()  # progress lines off when this build of `run` has --quiet
+case $("$root/.build/release/n2d-mpi" run --help 2>&1 || true) in *--quiet*) quiet=(--quiet) ;; esac
 stamp=$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$bench/results"
 runs_csv=$bench/results/fashion-$stamp-runs.csv
@@ -49,7 +51,7 @@ for ((i = 1; i <= repeats; i++)); do
     out=$work/fashion
     rm -rf "$out"
     /usr/bin/time -v -o "$work/time.txt" "$root/Scripts/n2d-mpirun" -np "$ranks" run --preset fashion-mnist \
-        --output-dir "$out" "${flags[@]}" --force --quiet >"$work/run.log"
+        --output-dir "$out" "${flags[@]}" --force "${quiet[@]}" >"$work/run.log"
     trained=$("$python" -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1]))))' "$out/history.csv")
     "$python" "$bench/pipeline_reference.py" measure --dir "$out" >"$work/quality.json"
     "$python" "$bench/bench_tables.py" record --csv "$runs_csv" --label "n2d-mpi np $ranks, $trained epochs" \

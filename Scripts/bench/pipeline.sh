@@ -45,6 +45,8 @@ bench=$root/Scripts/bench
 
 [ "$build" = 1 ] && (cd "$root" && swift build -c release >&2)
 binary=$root/.build/release/n2d-mpi
+quiet=()  # progress lines off when this build of `run` has --quiet
+case $("$binary" run --help 2>&1 || true) in *--quiet*) quiet=(--quiet) ;; esac
 stamp=$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$bench/results"
 runs_csv=$bench/results/pipeline-$stamp-runs.csv
@@ -74,7 +76,7 @@ for ((i = 1; i <= repeats; i++)); do
         launcher=("$binary")
         [ "$np" != 1 ] && launcher=("$root/Scripts/n2d-mpirun" -np "$np")
         /usr/bin/time -v -o "$work/time.txt" "${launcher[@]}" run --preset imdb --input "$input" \
-            --output-dir "$out" --epochs "$epochs" "${rows_flag[@]}" --force --quiet >"$work/n2d.log"
+            --output-dir "$out" --epochs "$epochs" "${rows_flag[@]}" --force "${quiet[@]}" >"$work/n2d.log"
         measure "n2d-np$np" "$np" "$i" "$out/metrics.json" "$out"
     done
 done

@@ -2,6 +2,9 @@
 """Reference side of Scripts/bench/pipeline.sh: the Python N2D pipeline of the IMDB tutorials, and the
 quality measures applied identically to its output and to n2d-mpi's.
 
+Stages are timed as n2d-mpi's metrics.json "run.seconds": vectorize (read, clean, split, count), train
+(fit, then encode the training rows), embed (UMAP), cluster (DBSCAN and KMeans), total.
+
 Subcommands (each prints one JSON object on stdout):
   run      --input CSV --output-dir DIR [--epochs 25] [--umap-parallel] [--max-rows N]
            The whole job, timed per stage: read the CSV; clean each review (remove <.*?> tags, split on
@@ -107,10 +110,10 @@ def run(a):
     model, encoder = autoencoder([x_train.shape[1], 1024, 512, 256, 10])
     history = model.fit(x_train, x_train, batch_size=32, epochs=a.epochs, validation_data=(x_val, x_val),
                         verbose=2 if a.verbose else 0)
-    lap("train")
+    codes = encoder.predict(x_train, batch_size=1024, verbose=0)
+    lap("train")  # as n2d-mpi's train stage, which ends with the codes
 
     import umap
-    codes = encoder.predict(x_train, batch_size=1024, verbose=0)
     reducer = umap.UMAP(n_neighbors=50, n_components=5, min_dist=0.0, metric="euclidean",
                         random_state=None if a.umap_parallel else SEED)
     embedding = reducer.fit_transform(codes)
