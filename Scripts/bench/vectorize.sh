@@ -8,8 +8,9 @@
 #                          creates such a venv)
 #        N2D_BENCH_INPUT   the CSV (default ../shared/data/IMDB Dataset.csv)
 # Prints per-run figures, then medians: stage seconds (timed inside each program: from opening the
-# input to the finished matrices), process wall seconds and peak resident memory (/usr/bin/time -v),
-# and the speed-up of n2d-mpi over Python. On a shared, busy machine the medians are noisy.
+# input to the finished matrices), process wall seconds, CPU seconds (user + system, all ranks) and
+# peak resident memory of the largest process (/usr/bin/time -v), and the speed-up of n2d-mpi over
+# Python. On a shared, busy machine wall times are noisy; CPU seconds are steadier.
 set -euo pipefail
 
 repeats=${1:-3}
@@ -29,11 +30,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 results=$work/results.tsv
 
-# run NAME COMMAND... : runs once under /usr/bin/time -v, appends "name stage_s wall_s peak_kb".
+# run NAME COMMAND... : runs once under /usr/bin/time -v, appends "name stage_s wall_s cpu_s peak_kb"
+# (cpu_s: user + system seconds of the process and its children, i.e. all ranks).
 run() {
     local name=$1; shift
     /usr/bin/time -v -o "$work/time.txt" "$@" >"$work/out.txt"
-    local wall peak stage
+    local wall peak stage cpu
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work/time.txt")
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$work/time.txt")
     peak=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
     if [ "$name" = python ]; then
@@ -41,10 +44,10 @@ run() {
     else
         stage=$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["vectorize"]["seconds"])' "$work/out/metrics.json")
     fi
-    printf '%s\t%s\t%s\t%s\n' "$name" "$stage" "$wall" "$peak" | tee -a "$results"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$stage" "$wall" "$cpu" "$peak" | tee -a "$results"
 }
 
-printf 'run\tstage_s\twall_s\tpeak_kb\n'
+printf 'run\tstage_s\twall_s\tcpu_s\tpeak_kb\n'
 for ((i = 1; i <= repeats; i++)); do
     run python "$python" "$root/Scripts/bench/vectorize_reference.py" --input "$input"
     run n2d-np1 "$binary" vectorize --input "$input" --output-dir "$work/out" --blas-threads 1
@@ -56,16 +59,16 @@ done
 import statistics, sys
 rows = [line.split("\t") for line in open(sys.argv[1]).read().split("\n") if line]
 by = {}
-for name, stage, wall, peak in rows:
-    by.setdefault(name, []).append((float(stage), float(wall), int(peak)))
+for name, stage, wall, cpu, peak in rows:
+    by.setdefault(name, []).append((float(stage), float(wall), float(cpu), int(peak)))
 print("\nmedians over %d runs (noisy shared machine)" % len(by["python"]))
-print("%-8s %9s %9s %10s" % ("run", "stage_s", "wall_s", "peak_MiB"))
+print("%-8s %9s %9s %9s %10s" % ("run", "stage_s", "wall_s", "cpu_s", "peak_MiB"))
 med = {}
 for name in ("python", "n2d-np1", "n2d-np2"):
     runs = by[name]
-    med[name] = [statistics.median(r[k] for r in runs) for k in range(3)]
-    print("%-8s %9.2f %9.2f %10.1f" % (name, med[name][0], med[name][1], med[name][2] / 1024))
+    med[name] = [statistics.median(r[k] for r in runs) for k in range(4)]
+    print("%-8s %9.2f %9.2f %9.2f %10.1f" % (name, med[name][0], med[name][1], med[name][2], med[name][3] / 1024))
 for name in ("n2d-np1", "n2d-np2"):
-    print("speed-up of %s over python: stage %.1fx, wall %.1fx"
-          % (name, med["python"][0] / med[name][0], med["python"][1] / med[name][1]))
+    print("speed-up of %s over python: stage %.1fx, wall %.1fx, cpu %.1fx"
+          % (name, med["python"][0] / med[name][0], med["python"][1] / med[name][1], med["python"][2] / med[name][2]))
 PY

@@ -46,7 +46,7 @@ public struct DBSCAN: Sendable {
                 let core = core
                 ChunkedWork.run(count: points.rows, chunkSize: 512) { _, range in
                     for i in range {
-                        core[i] = tree.count(within: eps, of: rows.baseAddress! + i * points.cols) >= needed
+                        core[i] = tree.hasAtLeast(needed, within: eps, of: rows.baseAddress! + i * points.cols)
                     }
                 }
             }
@@ -57,28 +57,34 @@ public struct DBSCAN: Sendable {
     /// The cluster number of each core point (in `coreRows` order): connected components of the
     /// core points, numbered by their lowest row.
     ///
-    /// A tree node that lies wholly inside a core point's ball joins that point's component with all
-    /// of its points; once a node has been joined whole, its points are one set for good, so later
-    /// balls containing it join one representative only. This keeps dense regions (thousands of
-    /// cores within eps of each other) close to linear.
+    /// Dense regions (thousands of cores within eps of each other) are kept close to linear by
+    /// tracking tree nodes whose points are already one set ("joined"): a node no wider than eps is
+    /// joined from the start; a node wholly inside a core point's ball gets joined to it. A joined
+    /// node already in the query's set is skipped; one in another set needs only one point within
+    /// eps to be merged.
     private func connectCores(rowCount: Int, coreTree: KDTree, coreRows: [Int]) -> [Int] {
+        guard coreTree.count > 0 else { return [] }
         var sets = DisjointSets(count: coreTree.count)
-        var joinedWhole = [Bool](repeating: false, count: coreTree.nodeStart.count)
-        // Tree positions of each core point: `coreTree.order[p]` is a row; positions index `sets`.
-        var positionOfRow = [Int](repeating: -1, count: rowCount)
-        for p in 0..<coreTree.count { positionOfRow[coreTree.order[p]] = p }
+        var joined = [Bool](repeating: false, count: coreTree.nodeStart.count)
         let radius2 = eps * eps
+        joinNarrowNodes(coreTree, node: 0, radius2: radius2, sets: &sets, joined: &joined)
         for p in 0..<coreTree.count {
             let query = coreTree.points + p * coreTree.dims
-            coreTree.visit(within: radius2, of: query, whole: { node in
+            coreTree.visit(within: radius2, of: query, skip: { node in
+                guard joined[node] else { return false }
                 let start = coreTree.nodeStart[node]
-                if joinedWhole[node] {
-                    sets.union(p, start)
-                } else {
-                    for q in start..<coreTree.nodeEnd[node] { sets.union(p, q) }
-                    joinedWhole[node] = true
+                if sets.find(p) != sets.find(start) {
+                    coreTree.visit(from: node, within: radius2, of: query,
+                                   whole: { _ in sets.union(p, start); return false },
+                                   point: { _ in sets.union(p, start); return false })
                 }
-            }, point: { q in sets.union(p, q) })
+                return true
+            }, whole: { node in
+                let start = coreTree.nodeStart[node]
+                for q in start..<coreTree.nodeEnd[node] { sets.union(p, q) }
+                markJoined(coreTree, node: node, joined: &joined)
+                return true
+            }, point: { q in sets.union(p, q); return true })
         }
         // Roots are tree positions; number the components by their lowest row.
         var lowestRow = [Int](repeating: Int.max, count: coreTree.count)
@@ -89,7 +95,29 @@ public struct DBSCAN: Sendable {
         let roots = (0..<coreTree.count).filter { sets.find($0) == $0 }.sorted { lowestRow[$0] < lowestRow[$1] }
         var number = [Int](repeating: -1, count: coreTree.count)
         for (c, root) in roots.enumerated() { number[root] = c }
+        var positionOfRow = [Int](repeating: -1, count: rowCount)
+        for p in 0..<coreTree.count { positionOfRow[coreTree.order[p]] = p }
         return coreRows.map { number[sets.find(positionOfRow[$0])] }
+    }
+
+    /// Joins the points of every node at most eps wide (all its cores are within eps of each other)
+    /// and marks it and its descendants joined.
+    private func joinNarrowNodes(_ tree: KDTree, node: Int, radius2: Float, sets: inout DisjointSets, joined: inout [Bool]) {
+        if tree.squaredDiameter(node) <= radius2 {
+            for q in tree.nodeStart[node]..<tree.nodeEnd[node] { sets.union(tree.nodeStart[node], q) }
+            markJoined(tree, node: node, joined: &joined)
+        } else if tree.nodeLeft[node] >= 0 {
+            joinNarrowNodes(tree, node: tree.nodeLeft[node], radius2: radius2, sets: &sets, joined: &joined)
+            joinNarrowNodes(tree, node: tree.nodeRight[node], radius2: radius2, sets: &sets, joined: &joined)
+        }
+    }
+
+    private func markJoined(_ tree: KDTree, node: Int, joined: inout [Bool]) {
+        joined[node] = true
+        if tree.nodeLeft[node] >= 0 {
+            markJoined(tree, node: tree.nodeLeft[node], joined: &joined)
+            markJoined(tree, node: tree.nodeRight[node], joined: &joined)
+        }
     }
 
     /// Gives each non-core point within `eps` of a core point the lowest cluster number among those

@@ -127,24 +127,33 @@ public final class KDTree {
         return sum
     }
 
-    /// Walks the nodes that meet the ball of squared radius `radius2` around `query`: `whole(node)`
-    /// for a node inside the ball, `point(position)` for each point inside the ball in the other
-    /// nodes' leaves. Positions are tree positions (`order[position]` is the caller's index).
-    @inline(__always)
-    func visit(within radius2: Float, of query: UnsafePointer<Float>,
-               whole: (Int) -> Void, point: (Int) -> Void) {
-        var stack: [Int] = [0]
+    /// Walks the nodes under `root` that meet the ball of squared radius `radius2` around `query`:
+    /// `whole(node)` for a node inside the ball, `point(position)` for each point inside the ball in
+    /// the other nodes' leaves (positions are tree positions; `order[position]` is the caller's
+    /// index). A node for which `skip(node)` is true is passed over. Either callback returns false to
+    /// end the walk; `visit` then returns false.
+    @inline(__always) @discardableResult
+    func visit(from root: Int = 0, within radius2: Float, of query: UnsafePointer<Float>,
+               skip: (Int) -> Bool = { _ in false }, whole: (Int) -> Bool, point: (Int) -> Bool) -> Bool {
+        var stack: [Int] = [root]
         stack.reserveCapacity(64)
         while let node = stack.popLast() {
+            if skip(node) { continue }
             let (near, far) = boxDistances(node, query)
             if near > radius2 { continue }
-            if far <= radius2 { whole(node); continue }
+            if far <= radius2 {
+                if !whole(node) { return false }
+                continue
+            }
             if nodeLeft[node] >= 0 {
                 stack.append(nodeRight[node]); stack.append(nodeLeft[node])
             } else {
-                for p in nodeStart[node]..<nodeEnd[node] where squaredDistance(p, query) <= radius2 { point(p) }
+                for p in nodeStart[node]..<nodeEnd[node] where squaredDistance(p, query) <= radius2 {
+                    if !point(p) { return false }
+                }
             }
         }
+        return true
     }
 
     /// How many points lie within `radius` of `query` (the query itself counts when it is a point of
@@ -152,16 +161,35 @@ public final class KDTree {
     public func count(within radius: Float, of query: UnsafePointer<Float>) -> Int {
         guard count > 0 else { return 0 }
         var total = 0
-        visit(within: radius * radius, of: query, whole: { total += nodeEnd[$0] - nodeStart[$0] }, point: { _ in total += 1 })
+        visit(within: radius * radius, of: query,
+              whole: { total += nodeEnd[$0] - nodeStart[$0]; return true }, point: { _ in total += 1; return true })
         return total
+    }
+
+    /// Whether at least `needed` points lie within `radius` of `query`; stops counting once they do.
+    public func hasAtLeast(_ needed: Int, within radius: Float, of query: UnsafePointer<Float>) -> Bool {
+        guard needed > 0 else { return true }
+        var total = 0
+        visit(within: radius * radius, of: query,
+              whole: { total += nodeEnd[$0] - nodeStart[$0]; return total < needed },
+              point: { _ in total += 1; return total < needed })
+        return total >= needed
     }
 
     /// Calls `body` with the index of every point within `radius` of `query`, in no particular order.
     public func forEach(within radius: Float, of query: UnsafePointer<Float>, _ body: (Int) -> Void) {
         guard count > 0 else { return }
         visit(within: radius * radius, of: query,
-              whole: { for p in nodeStart[$0]..<nodeEnd[$0] { body(order[p]) } },
-              point: { body(order[$0]) })
+              whole: { for p in nodeStart[$0]..<nodeEnd[$0] { body(order[p]) }; return true },
+              point: { body(order[$0]); return true })
+    }
+
+    /// The squared length of node's bounding-box diagonal: every two of its points are at most this
+    /// far apart (squared).
+    func squaredDiameter(_ node: Int) -> Float {
+        var sum: Float = 0
+        for j in 0..<dims { let side = upper[node * dims + j] - lower[node * dims + j]; sum += side * side }
+        return sum
     }
 
     /// The distance from `query` to its `k`-th nearest point of the tree (a point of the tree is its

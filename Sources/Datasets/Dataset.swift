@@ -30,9 +30,9 @@ public enum Dataset {
         let trainIDs = Array(split.train[trainRange])
         let myValidationIDs = Array(validationIDs[validationRange])
 
-        let (trainRaw, validationRaw) = try world.agreeing("read input") { () throws -> ((rows: RawRows, labels: [String]?), (rows: RawRows, labels: [String]?)) in
+        let (trainRaw, validationRaw) = try world.agreeing("read input") { () throws -> (RowsRead, RowsRead) in
             guard split.train.count >= world.size else {
-                throw DatasetError("\(spec.path): \(split.train.count) training rows cannot be shared by \(world.size) ranks; use fewer ranks or more rows")
+                throw DatasetError("\(spec.path): \(split.train.count) training rows cannot be shared by \(world.size) rank\(world.size == 1 ? "" : "s"); use fewer ranks or more rows")
             }
             return (try source.read(trainIDs), try source.read(myValidationIDs))
         }
@@ -45,6 +45,11 @@ public enum Dataset {
 
         var counts = IngestCounts()
         let features = buildFeatures(spec, world: world, training: trainRaw.rows, validation: validationRaw.rows, counts: &counts)
+        try world.agreeing("read input") {
+            guard features.training.cols > 0 else {
+                throw DatasetError("\(spec.path): no features: every training document is empty after cleaning, tokenizing and dropping stop words")
+            }
+        }
         return DatasetShard(
             format: format,
             training: ShardPart(features: features.training, rows: trainRange, total: split.train.count,

@@ -9,14 +9,14 @@ public enum DataFormat: String, CaseIterable, Sendable {
     /// A NumPy `.npy` float32/float64 array, 1-d or 2-d, C order.
     case npy
 
-    /// The format a file name implies: `.npy`; `-ubyte` / `.idx*` (optionally `.gz`) for IDX;
-    /// `.csv` (optionally `.gz` is not supported) for text CSV. Numeric CSV must be asked for.
+    /// The format a file name implies: `.npy`; IDX for `…-ubyte`, `….idx` or `…-idxN…`, plain or
+    /// `.gz`; text CSV for `.csv`. Numeric CSV must be asked for; compressed CSV is not read.
     public static func inferred(fromPath path: String) -> DataFormat? {
         let name = path.split(separator: "/").last.map(String.init)?.lowercased() ?? ""
+        if name.hasSuffix(".npy") { return .npy }
+        if name.hasSuffix(".csv") { return .textCSV }
         let base = name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
-        if base.hasSuffix(".npy") { return .npy }
         if base.hasSuffix("-ubyte") || base.hasSuffix(".idx") || base.contains("-idx") { return .idx }
-        if base.hasSuffix(".csv") { return .textCSV }
         return nil
     }
 }

@@ -32,7 +32,7 @@ struct IDXSource: RowSource {
             .appendingPathComponent(name.replacingOccurrences(of: "images-idx3", with: "labels-idx1")).path
     }
 
-    func read(_ rows: [Int]) throws -> (rows: RawRows, labels: [String]?) {
+    func read(_ rows: [Int]) throws -> RowsRead {
         let positions = Self.positions(of: rows, in: rowCount)
         let cols = images.rowLength
         var matrix = Matrix(rows: rows.count, cols: cols)

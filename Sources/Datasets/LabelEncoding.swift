@@ -14,9 +14,12 @@ enum LabelEncoding {
     }
 
     static func order(_ names: [String]) -> [String] {
-        let numbers = names.compactMap { Int($0) }
-        if numbers.count == names.count { return numbers.sorted().map(String.init) }
-        return names.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+        let byText = names.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+        guard names.allSatisfy({ Int($0) != nil }) else { return byText }
+        return byText.enumerated().sorted { a, b in
+            let x = Int(a.element)!, y = Int(b.element)!
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// Each name's UTF-8 followed by a zero byte.

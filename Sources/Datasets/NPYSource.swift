@@ -12,7 +12,7 @@ struct NPYSource: RowSource {
 
     var rowCount: Int { matrix.rows }
 
-    func read(_ rows: [Int]) throws -> (rows: RawRows, labels: [String]?) {
+    func read(_ rows: [Int]) throws -> RowsRead {
         (.dense(matrix.gatherRows(rows)), nil)
     }
 }

@@ -20,7 +20,7 @@ struct NumericCSVSource: RowSource {
 
     var rowCount: Int { index.records.count }
 
-    func read(_ rows: [Int]) throws -> (rows: RawRows, labels: [String]?) {
+    func read(_ rows: [Int]) throws -> RowsRead {
         var matrix = Matrix(rows: rows.count, cols: featureColumns.count)
         var labels = labelColumn.map { _ in [String](repeating: "", count: rows.count) }
         try index.readRecords(rows) { position, record, fields in

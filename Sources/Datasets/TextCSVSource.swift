@@ -14,7 +14,7 @@ struct TextCSVSource: RowSource {
 
     var rowCount: Int { index.records.count }
 
-    func read(_ rows: [Int]) throws -> (rows: RawRows, labels: [String]?) {
+    func read(_ rows: [Int]) throws -> RowsRead {
         var texts = [[UInt8]](repeating: [], count: rows.count)
         var labels = labelColumn.map { _ in [String](repeating: "", count: rows.count) }
         var replacements = 0

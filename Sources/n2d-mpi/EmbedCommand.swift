@@ -14,20 +14,18 @@ struct EmbedCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Folder of the artifacts (codes.npy is read from it unless --codes is given).")
-    var outputDir = "n2d-output"
-
     @Option(help: "A .npy matrix (rows = points) to embed instead of <output-dir>/codes.npy.")
     var codes: String?
 
     @Flag(help: "Also write knn.npy: the kNN indices (N × neighbours, int64, the point itself first).")
     var saveKnn = false
 
+    @OptionGroup var job: JobOptions
     @OptionGroup var umap: UMAPOptions
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        let options = EmbedStage.Options(outputDirectory: outputDir, codesPath: codes, parameters: umap.parameters,
+        let options = EmbedStage.Options(outputDirectory: job.outputDir, codesPath: codes, parameters: umap.parameters(job),
                                          saveKNN: saveKnn)
         Launch.run(blasThreads: runtime.blasThreads) { world in
             try EmbedStage.run(options, world: world)

@@ -14,15 +14,13 @@ struct VectorizeCommand: ParsableCommand {
         """
     )
 
+    @OptionGroup var job: JobOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var runtime: RuntimeOptions
 
-    @Option(help: "Directory for the outputs (created when missing).")
-    var outputDir: String
-
     func run() throws {
         Launch.run(blasThreads: runtime.blasThreads) { world in
-            let (_, summary) = try VectorizeStage.run(data.spec, outputDirectory: outputDir, world: world)
+            let (_, summary) = try VectorizeStage.run(data.spec(job), outputDirectory: job.outputDir, world: world)
             if world.rank == 0 { print(summary.text) }
         }
     }

@@ -29,6 +29,12 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(failure(DatasetSpec(path: headerOnly)), "\(headerOnly) holds no data rows")
     }
 
+    func testTextWithoutAnyTermLeft() {
+        let path = Fixtures.file("s.csv", "review,sentiment\nthe a <b>it</b>,positive\n\"I, we\",negative\n")
+        XCTAssertEqual(failure(DatasetSpec(path: path, testSize: 0)),
+                       "\(path): no features: every training document is empty after cleaning, tokenizing and dropping stop words")
+    }
+
     func testMissingColumnsListTheHeader() {
         let path = Fixtures.file("c.csv", "text,label\nx,y\n")
         XCTAssertEqual(failure(DatasetSpec(path: path)), "\(path), line 1: no column named 'review' in the header; the columns are 'text', 'label'")

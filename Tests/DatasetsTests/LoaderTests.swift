@@ -79,3 +79,21 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(shard.vocabulary?.terms, ["acting", "bad", "film", "good"])
     }
 }
+
+final class FormatAndLabelTests: XCTestCase {
+    func testFormatInferredFromTheFileName() {
+        XCTAssertEqual(DataFormat.inferred(fromPath: "/d/IMDB Dataset.csv"), .textCSV)
+        XCTAssertEqual(DataFormat.inferred(fromPath: "train-images-idx3-ubyte.gz"), .idx)
+        XCTAssertEqual(DataFormat.inferred(fromPath: "t10k-labels-idx1-ubyte"), .idx)
+        XCTAssertEqual(DataFormat.inferred(fromPath: "x.NPY"), .npy)
+        XCTAssertNil(DataFormat.inferred(fromPath: "x.csv.gz"))
+    }
+
+    func testIntegerLabelsInNumericOrderKeepingTheirSpelling() throws {
+        let path = Fixtures.file("l.csv", "a,label\n1,10\n2,9\n3,09\n4,-1\n")
+        let spec = DatasetSpec(path: path, format: .numericCSV, labelColumn: .required("label"), testSize: 0)
+        let shard = try Dataset.load(spec, world: LocalCommunicator())
+        XCTAssertEqual(shard.labelNames, ["-1", "09", "9", "10"])
+        XCTAssertEqual(shard.training.labels, [3, 2, 1, 0])
+    }
+}

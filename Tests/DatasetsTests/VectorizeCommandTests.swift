@@ -1,4 +1,6 @@
 import Foundation
+import LinearAlgebra
+import Storage
 import TestSupport
 import XCTest
 
@@ -40,6 +42,20 @@ final class VectorizeCommandTests: XCTestCase {
         }
     }
 
+    func testDenseInputIsTheSameOn1And3Ranks() throws {
+        let rows = 101, cols = 7
+        let matrix = Matrix(rows: rows, cols: cols, storage: (0..<rows * cols).map { Float(($0 * 37) % 101) / 10 })
+        let npy = TestPaths.temporaryDirectory("npy").appendingPathComponent("m.npy")
+        try Data(NPY.encode(matrix)).write(to: npy)
+        let arguments = ["--input", npy.path, "--test-size", "0.3", "--validation-rows", "10", "--seed", "5"]
+        let (one, reference) = try vectorize(ranks: 1, arguments)
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let (three, output) = try vectorize(ranks: 3, arguments)
+        XCTAssertEqual(three.status, 0, three.stderr)
+        XCTAssertEqual(try summary(output), try summary(reference))
+        XCTAssertEqual(try summary(output)["training_rows"] as? Int, 70)
+    }
+
     func testBadInputEndsEveryRankWithTheMessageAndWritesNothing() throws {
         let csv = TestPaths.temporaryDirectory("bad").appendingPathComponent("bad.csv")
         try Data("review,sentiment\n\"fine\",positive\n\"never closed,negative\n".utf8).write(to: csv)
@@ -57,6 +73,16 @@ final class VectorizeCommandTests: XCTestCase {
         XCTAssertEqual(run.status, 1)
         XCTAssertTrue(run.stderr.contains("3 training rows cannot be shared by 4 ranks; use fewer ranks or more rows"), run.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
+    }
+
+    func testUnwritableOutputDirectoryFailsOnEveryRank() throws {
+        let csv = TestPaths.temporaryDirectory("out").appendingPathComponent("ok.csv")
+        try Data("review,sentiment\ngood film,positive\nbad film,negative\n".utf8).write(to: csv)
+        let blocked = csv.path + "/out"  // a folder inside a file
+        let result = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi",
+                                              ["vectorize", "--input", csv.path, "--output-dir", blocked, "--test-size", "0"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("failed in write vectorize outputs: \(blocked): cannot create the output directory"), result.stderr)
     }
 
     func testInvalidOptionsAreRefusedWithAHint() throws {

@@ -1,0 +1,61 @@
+import Collectives
+import Foundation
+import LinearAlgebra
+import Plotting
+import UMAP
+
+/// The run's pictures (rank 0 writes them): `loss.png` (training and validation loss per epoch) and
+/// 2-d maps of the codes — the embedding itself when it is 2-d, else a 2-d UMAP of `codes.npy` —
+/// coloured by DBSCAN (`map_dbscan.png`), KMeans (`map_kmeans.png`), the mixture (`map_gmm.png`)
+/// and the true labels (`map_true_labels.png`). The 2-d map uses min_dist at least 0.1: with 0 (the
+/// clustering setting) UMAP packs each cluster so tightly that a picture shows a few dots.
+enum RunPlots {
+    static func draw(directory: String, embedding: Matrix, umap: UMAPParameters, report: ClusterReport,
+                     truth: TrueLabels?, labelNames: [String], world: Communicator) throws {
+        let map: Matrix
+        if embedding.cols == 2 {
+            map = embedding
+        } else {
+            var parameters = umap
+            parameters.components = 2
+            parameters.minDist = max(parameters.minDist, 0.1)
+            let codes = try Pipeline.readRootMatrix(directory + "/codes.npy", world: world)
+            map = try UMAP.fit(codes: codes, parameters: parameters, world: world, threads: BLAS.threads).embedding
+        }
+        try world.agreeing("plots") {
+            guard world.rank == 0 else { return }
+            try drawLoss(directory: directory)
+            let x = (0..<map.rows).map { map[$0, 0] }, y = (0..<map.rows).map { map[$0, 1] }
+            for outcome in report.outcomes {
+                let title = "N2D: \(outcome.name.uppercased()) clusters on a 2-d UMAP of the codes"
+                try ScatterPlot(title: title, xLabel: "UMAP 1", yLabel: "UMAP 2", x: x, y: y, labels: outcome.labels)
+                    .write(to: directory + "/map_\(outcome.name).png")
+            }
+            if let truth {
+                let codes = truth.codes
+                var names: [Int: String] = [:]
+                for (code, label) in zip(codes, truth.labels) where names[code] == nil { names[code] = label }
+                try ScatterPlot(title: "True labels on a 2-d UMAP of the codes", xLabel: "UMAP 1", yLabel: "UMAP 2",
+                                x: x, y: y, labels: codes, labelNames: names)
+                    .write(to: directory + "/map_true_labels.png")
+            }
+        }
+    }
+
+    /// `loss.png` from `history.csv` (epoch, loss, val_loss, seconds).
+    static func drawLoss(directory: String) throws {
+        guard let text = try? String(contentsOfFile: directory + "/history.csv", encoding: .utf8) else { return }
+        var epochs: [Double] = [], loss: [Double] = [], validation: [Double] = []
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count >= 3, let epoch = Double(fields[0]), let value = Double(fields[1]) else { continue }
+            epochs.append(epoch)
+            loss.append(value)
+            validation.append(Double(fields[2]) ?? .nan)
+        }
+        var chart = LineChart(title: "Autoencoder loss", xLabel: "epoch", yLabel: "mean squared error")
+        chart.addSeries(name: "training", x: epochs, y: loss)
+        if validation.contains(where: { $0.isFinite }) { chart.addSeries(name: "validation", x: epochs, y: validation) }
+        try chart.write(to: directory + "/loss.png")
+    }
+}

@@ -1,0 +1,62 @@
+import Autoencoder
+import Collectives
+import Foundation
+import LinearAlgebra
+import Storage
+
+/// The autoencoder stage of the pipeline: trains on every rank's rows, shows progress on rank 0,
+/// and writes `model.ckpt` (every `checkpointEvery` epochs), `history.csv` and `codes.npy` (the codes
+/// of all training rows, in row order) into the output directory (rank 0, atomically).
+public enum TrainStage {
+    /// What the stage returns on every rank.
+    public struct Output {
+        /// History, final model, communication plan, step timings.
+        public var result: TrainingResult
+        /// This rank's rows' bottleneck codes (`rows × bottleneck`), for the next stage.
+        public var ownCodes: Matrix
+        /// Rank 0: every training row's code in row order; nil elsewhere.
+        public var allCodes: Matrix?
+    }
+
+    /// Runs the stage. `configuration.checkpointPath` defaults to `<outputDirectory>/model.ckpt`.
+    /// Every rank calls it with its own contiguous block of rows (`RowPartition`); errors are agreed
+    /// (`RankFailure`).
+    public static func run(world: Communicator, training: FeatureMatrix, validation: FeatureMatrix?,
+                           configuration: TrainingConfiguration, outputDirectory: String,
+                           showProgress: Bool = true) throws -> Output {
+        var config = configuration
+        if config.checkpointPath == nil { config.checkpointPath = outputDirectory + "/model.ckpt" }
+        var line: ProgressLine?
+        let result = try Trainer(configuration: config, communicator: world).train(training: training, validation: validation) { p in
+            guard world.rank == 0, showProgress else { return }
+            if line == nil { line = ProgressLine(label: "train", total: p.epochs * p.stepsPerEpoch, unit: "steps", enabled: true) }
+            line?.update((p.epoch - 1) * p.stepsPerEpoch + p.step,
+                         detail: String(format: "epoch %d/%d step %d/%d loss %.5f %.0f samples/s",
+                                        p.epoch, p.epochs, p.step, p.stepsPerEpoch, p.runningLoss, p.samplesPerSecond))
+        }
+        let last = result.history.last
+        line?.finish(detail: last.map { String(format: "loss %.5f", $0.loss) + ($0.validationLoss.map { String(format: " val_loss %.5f", $0) } ?? "") } ?? "")
+        if world.rank == 0 && showProgress {
+            writeStandardError("train: communication \(result.plan) (\(String(format: "%.2f", Double(result.plan.bytesPerStep) / 1e6)) MB per step per rank)"
+                               + (result.resumedAfterEpoch.map { ", resumed after epoch \($0)" } ?? ""))
+        }
+        let ownCodes = result.model.encode(training)
+        let gathered = world.gather(ownCodes.storage, root: 0)
+        let allCodes = gathered.map { Matrix(rows: $0.count / max(ownCodes.cols, 1), cols: ownCodes.cols, storage: $0) }
+        try world.agreeing("train outputs") {
+            guard let allCodes else { return }
+            try AtomicFile.write(historyCSV(result.history), to: outputDirectory + "/history.csv")
+            try AtomicFile.write(NPY.encode(allCodes), to: outputDirectory + "/codes.npy")
+        }
+        return Output(result: result, ownCodes: ownCodes, allCodes: allCodes)
+    }
+
+    /// `epoch,loss,val_loss,seconds` rows (val_loss empty without validation rows).
+    public static func historyCSV(_ history: [EpochRecord]) -> String {
+        var text = "epoch,loss,val_loss,seconds\n"
+        for r in history {
+            text += "\(r.epoch),\(r.loss),\(r.validationLoss.map { "\($0)" } ?? ""),\(String(format: "%.3f", r.seconds))\n"
+        }
+        return text
+    }
+}

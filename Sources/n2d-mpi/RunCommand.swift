@@ -1,0 +1,52 @@
+import ArgumentParser
+import N2D
+
+/// `n2d-mpi run` (the default): the whole N2D job.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The whole N2D job: vectorize, train the autoencoder, UMAP, cluster, evaluate, plot.",
+        discussion: """
+        Stages whose artifacts in --output-dir were made with the same configuration are skipped \
+        (--force recomputes), so a second run with another --dbscan-eps only re-clusters. Artifacts: \
+        labels.csv, codes.npy, umap.npy, history.csv, metrics.json, model.ckpt, config.json, \
+        true_labels.csv, vocabulary.tsv, loss.png, map_*.png.
+
+        Examples:
+          n2d-mpi run --preset imdb --input "data/IMDB Dataset.csv"
+          mpirun -np 8 --oversubscribe n2d-mpi run --preset fashion-mnist --epochs 20
+          n2d-mpi run --input my.npy --format npy --test-size 0 --kmeans-clusters 7 --gmm-components 7
+        """
+    )
+
+    @OptionGroup var job: JobOptions
+    @OptionGroup var data: DataOptions
+    @OptionGroup var training: TrainOptions
+    @OptionGroup var umap: UMAPOptions
+    @OptionGroup var clustering: ClusterOptions
+    @OptionGroup var runtime: RuntimeOptions
+
+    @Flag(help: "Recompute every stage even when its artifacts match the configuration.")
+    var force = false
+
+    @Flag(help: "Also report the reference pipeline's baselines: KMeans on the raw features and on the codes.")
+    var baselines = false
+
+    @Flag(help: "Skip the PNG plots.")
+    var noPlots = false
+
+    func run() throws {
+        let settings = RunSettings(
+            preset: job.preset, data: data.spec(job),
+            training: { [training, job] width in training.configuration(inputWidth: width, job: job) },
+            umap: umap.parameters(job), cluster: clustering.settings(job), outputDirectory: job.outputDir,
+            force: force, baselines: baselines, plots: !noPlots)
+        Launch.run(blasThreads: runtime.blasThreads) { world in
+            StopRequest.install()
+            try InputCheck.requireInput(settings.data.path, preset: settings.preset, world: world)
+            try RunConfigFile.write(settings, arguments: Array(CommandLine.arguments.dropFirst()), world: world)
+            let report = try Pipeline.run(settings, world: world)
+            if world.rank == 0 { print(RunSummary.text(report, directory: settings.outputDirectory)) }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The whole job through the real `n2d-mpi` under mpirun, on a slice of the real IMDB CSV.
+final class EndToEndTests: XCTestCase {
+    /// Fast settings: 3,000 reviews (1,500 training rows), 2 epochs, a short layout.
+    private func runArguments(_ directory: String, extra: [String] = []) -> [String] {
+        ["run", "--preset", "imdb", "--input", TestPaths.imdbCSV.path, "--max-rows", "3000", "--epochs", "2",
+         "--umap-epochs", "100", "--output-dir", directory] + extra
+    }
+
+    private func json(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any], path)
+    }
+
+    private func npyShape(_ path: String) throws -> [Int] {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let header = String(decoding: bytes.prefix(128), as: UTF8.self)
+        let shape = try XCTUnwrap(header.range(of: "'shape': (").map { header[$0.upperBound...] }?.prefix { $0 != ")" })
+        return shape.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    func testIMDBSliceAtTwoRanksWritesEveryArtifactThenSkipsAndReclusters() throws {
+        let dir = TestPaths.temporaryDirectory("e2e").path
+        let first = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi", runArguments(dir), timeout: 900)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("clusterer"), "no summary table: \(first.stdout)")
+
+        // Every artifact exists and parses.
+        for name in ["labels.csv", "codes.npy", "umap.npy", "history.csv", "metrics.json", "model.ckpt", "config.json",
+                     "vocabulary.tsv", "true_labels.csv", "loss.png", "map_dbscan.png", "map_kmeans.png", "map_true_labels.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + name), "missing \(name)")
+        }
+        let metrics = try json(dir + "/metrics.json")
+        for section in ["vectorize", "train", "embed", "cluster", "run"] where section != "train" {
+            XCTAssertNotNil(metrics[section], "metrics.json lacks \(section)")
+        }
+        let run = try XCTUnwrap(metrics["run"] as? [String: Any])
+        let seconds = try XCTUnwrap(run["seconds"] as? [String: Any])
+        for stage in ["vectorize", "train", "embed", "cluster", "plots", "total"] {
+            XCTAssertNotNil(seconds[stage], "run.seconds lacks \(stage)")
+        }
+        XCTAssertEqual(try npyShape(dir + "/codes.npy"), [1500, 10])
+        XCTAssertEqual(try npyShape(dir + "/umap.npy"), [1500, 5])
+        let labels = try String(contentsOfFile: dir + "/labels.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(labels.first, "row,source_id,true_label,dbscan,kmeans,gmm")
+        XCTAssertEqual(labels.count, 1 + 1500, "labels.csv needs one row per training row")
+        let history = try String(contentsOfFile: dir + "/history.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(history.count, 1 + 2, "history.csv needs one row per epoch")
+        let config = try json(dir + "/config.json")
+        XCTAssertEqual(config["ranks"] as? Int, 2)
+        XCTAssertEqual(config["preset"] as? String, "imdb")
+        let png = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/map_kmeans.png")).prefix(8))
+        XCTAssertEqual(png, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+
+        // The same run again skips training and embedding; a new eps only re-clusters.
+        let umapBefore = try FileManager.default.attributesOfItem(atPath: dir + "/umap.npy")[.modificationDate] as? Date
+        let second = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi", runArguments(dir, extra: ["--dbscan-eps", "0.5", "--no-plots"]),
+                                              timeout: 600)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("train: skipped"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("embed: skipped"), second.stderr)
+        let umapAfter = try FileManager.default.attributesOfItem(atPath: dir + "/umap.npy")[.modificationDate] as? Date
+        XCTAssertEqual(umapBefore, umapAfter, "the embedding was recomputed")
+        let rerun = try json(dir + "/metrics.json")["run"] as? [String: Any]
+        XCTAssertEqual(rerun?["skipped"] as? [String], ["train", "embed"])
+
+        // `cluster` alone with another eps reuses umap.npy and still finds the true labels.
+        let cluster = try ProcessRunner.run(TestPaths.product("n2d-mpi").path,
+                                            ["cluster", "--output-dir", dir, "--dbscan-eps", "auto"], timeout: 300)
+        XCTAssertEqual(cluster.status, 0, cluster.stderr)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: dir + "/umap.npy")[.modificationDate] as? Date, umapBefore)
+        let clusterSection = try XCTUnwrap(try json(dir + "/metrics.json")["cluster"] as? [String: Any])
+        XCTAssertTrue((clusterSection["true_labels"] as? String)?.hasSuffix("true_labels.csv") ?? false, "\(clusterSection)")
+        XCTAssertNotNil((clusterSection["kmeans"] as? [String: Any])?["acc"], "scores against the true labels are missing")
+        XCTAssertEqual((clusterSection["dbscan"] as? [String: Any])?["eps_auto"] as? Bool, true)
+    }
+
+    func testFashionMNISTRowsWhenTheDebianPackageIsInstalled() throws {
+        let images = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: images), "dataset-fashion-mnist is not installed")
+        let dir = TestPaths.temporaryDirectory("e2e-fashion").path
+        let result = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi",
+                                              ["run", "--preset", "fashion-mnist", "--max-rows", "2000", "--epochs", "1",
+                                               "--umap-epochs", "50", "--output-dir", dir], timeout: 900)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try npyShape(dir + "/umap.npy"), [2000, 10])
+        let header = try String(contentsOfFile: dir + "/labels.csv", encoding: .utf8).split(separator: "\n").first
+        XCTAssertEqual(header, "row,source_id,true_label,dbscan,kmeans,gmm")
+        let cluster = try XCTUnwrap(try json(dir + "/metrics.json")["cluster"] as? [String: Any])
+        XCTAssertTrue("\(cluster)".contains("gmm"), "the fashion-mnist preset runs the Gaussian mixture")
+    }
+
+    func testMissingInputSaysWhereToGetIt() throws {
+        let dir = TestPaths.temporaryDirectory("e2e-missing").path
+        let result = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi", ["run", "--input", dir + "/nope.csv", "--output-dir", dir],
+                                              timeout: 60)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("nope.csv: no such file"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("get-imdb.sh"), result.stderr)
+    }
+}
