@@ -60,7 +60,7 @@ for ((i = 1; i <= repeats; i++)); do
             rm -rf "$out"
             /usr/bin/time -v -o "$work/time.txt" "$root/Scripts/n2d-mpirun" -np "$np" run --preset imdb \
                 --input "$input" --output-dir "$out" --epochs "$epochs" --max-rows "$csv_rows" --force "${quiet[@]}" \
-                >"$work/run.log"
+                >"$work/run.log" 2>&1 || { echo "scaling.sh: $kind np $np failed; the end of its output:" >&2; tail -20 "$work/run.log" >&2; exit 1; }
             "$python" "$root/Scripts/bench/bench_tables.py" record --csv "$runs_csv" --label "$kind-np$np" \
                 --kind "$kind" --ranks "$np" --repeat "$i" --time "$work/time.txt" \
                 --seconds "$out/metrics.json"

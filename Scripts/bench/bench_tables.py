@@ -166,17 +166,20 @@ def scaling(a):
         by = group([r for r in rows if r["kind"] == kind], lambda r: int(r["ranks"]))
         base_ranks = min(by)
         base = {c: median(by[base_ranks], c) for c in STAGES + ("wall",)}
+        base_rows = median(by[base_ranks], "rows")
         rule = ("efficiency = T(%d)·%d / (T(p)·p)" % (base_ranks, base_ranks) if kind == "strong"
                 else "efficiency = T(%d) / T(p)" % base_ranks)
         lines += ["### %s scaling (%s; median of %d run(s) per rank count)" % (
                       kind.capitalize(), rule, min(len(v) for v in by.values())), "",
-                  "| ranks | training rows | " + " | ".join(STAGES) + " | wall s | speed-up (wall) | efficiency (wall) |",
+                  "| ranks | training rows | " + " | ".join(STAGES) + " | wall s | throughput speed-up (wall) | efficiency (wall) |",
                   "| ---: | ---: |" + " ---: |" * (len(STAGES) + 3)]
         table = []
         for ranks in sorted(by):
             m = {"kind": kind, "ranks": ranks, "rows": median(by[ranks], "rows")}
             m.update({c: median(by[ranks], c) for c in STAGES + ("wall",)})
-            m["speedup_wall"] = base["wall"] / m["wall"] if m["wall"] else None
+            # rows per wall second against the base run's: T(1)/T(p) for strong, scaled by the rows for weak
+            m["speedup_wall"] = (base["wall"] * m["rows"] / (m["wall"] * base_rows)
+                                 if m["wall"] and m["rows"] and base_rows else None)
             for column in STAGES + ("wall",):
                 m["efficiency_" + column] = efficiency(kind, base[column], base_ranks, m[column], ranks)
             table.append(m)

@@ -51,7 +51,8 @@ for ((i = 1; i <= repeats; i++)); do
     out=$work/fashion
     rm -rf "$out"
     /usr/bin/time -v -o "$work/time.txt" "$root/Scripts/n2d-mpirun" -np "$ranks" run --preset fashion-mnist \
-        --output-dir "$out" "${flags[@]}" --force "${quiet[@]}" >"$work/run.log"
+        --output-dir "$out" "${flags[@]}" --force "${quiet[@]}" >"$work/run.log" 2>&1 \
+        || { echo "fashion.sh: run $i failed; the end of its output:" >&2; tail -20 "$work/run.log" >&2; exit 1; }
     trained=$("$python" -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1]))))' "$out/history.csv")
     "$python" "$bench/pipeline_reference.py" measure --dir "$out" >"$work/quality.json"
     "$python" "$bench/bench_tables.py" record --csv "$runs_csv" --label "n2d-mpi np $ranks, $trained epochs" \

@@ -67,7 +67,8 @@ for ((i = 1; i <= repeats; i++)); do
     if [ "$with_python" = 1 ]; then
         rm -rf "$work/python"
         /usr/bin/time -v -o "$work/time.txt" "$python" "$bench/pipeline_reference.py" run --input "$input" \
-            --output-dir "$work/python" --epochs "$epochs" "${rows_flag[@]}" >"$work/python.json"
+            --output-dir "$work/python" --epochs "$epochs" "${rows_flag[@]}" >"$work/python.json" 2>"$work/python.log" \
+            || { echo "pipeline.sh: the Python reference failed; the end of its output:" >&2; tail -20 "$work/python.log" >&2; exit 1; }
         measure python 1 "$i" "$work/python.json" "$work/python"
     fi
     for np in $ranks; do
@@ -76,7 +77,8 @@ for ((i = 1; i <= repeats; i++)); do
         launcher=("$binary")
         [ "$np" != 1 ] && launcher=("$root/Scripts/n2d-mpirun" -np "$np")
         /usr/bin/time -v -o "$work/time.txt" "${launcher[@]}" run --preset imdb --input "$input" \
-            --output-dir "$out" --epochs "$epochs" "${rows_flag[@]}" --force "${quiet[@]}" >"$work/n2d.log"
+            --output-dir "$out" --epochs "$epochs" "${rows_flag[@]}" --force "${quiet[@]}" >"$work/n2d.log" 2>&1 \
+            || { echo "pipeline.sh: n2d-mpi np $np failed; the end of its output:" >&2; tail -20 "$work/n2d.log" >&2; exit 1; }
         measure "n2d-np$np" "$np" "$i" "$out/metrics.json" "$out"
     done
 done
