@@ -84,10 +84,23 @@ struct IDXFile {
         defer { gzclose(file) }
         _ = try Self.readHeader(file, path: path)
         var last: UInt8 = 0
-        let skip = rows * rowLength - 1
-        let got = gzseek(file, skip, SEEK_CUR) < 0 ? 0 : withUnsafeMutableBytes(of: &last) { Self.read(file, into: $0) }
+        let got = gzseek(file, rows * rowLength - 1, SEEK_CUR) < 0 ? 0 : withUnsafeMutableBytes(of: &last) { Self.read(file, into: $0) }
         guard got == 1 else {
-            throw FileError(path: path, problem: "truncated: the header announces \(dimensions[0]) rows of \(rowLength) values, but the data ends before row \(rows)")
+            throw FileError(path: path, problem: "truncated: the header announces \(dimensions[0]) rows of \(rowLength) values, but the data ends in row \(try dataBytes() / rowLength)")
+        }
+    }
+
+    /// The bytes after the header (read through; called only for a file shorter than its header says).
+    private func dataBytes() throws -> Int {
+        let file = try Self.open(path)
+        defer { gzclose(file) }
+        _ = try Self.readHeader(file, path: path)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var total = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Self.read(file, into: $0) }
+            guard n > 0 else { return total }
+            total += n
         }
     }
 

@@ -50,7 +50,9 @@ struct DataOptions: ParsableArguments {
         let defaultLabels: LabelColumn = preset.labelColumn.map { .ifPresent($0) } ?? .none
         let labels: LabelColumn = noLabels ? .none : labelColumn.map { .required($0) } ?? defaultLabels
         return DatasetSpec(path: input ?? preset.input,
-                           format: format.flatMap(DataFormat.init(rawValue:)) ?? DataFormat(rawValue: preset.format),
+                           // A file given with --input is read as its name says (.npy, IDX, .csv) before the preset's format applies.
+                           format: format.flatMap(DataFormat.init(rawValue:)) ?? input.flatMap(DataFormat.inferred(fromPath:))
+                               ?? DataFormat(rawValue: preset.format),
                            textColumn: textColumn ?? preset.textColumn ?? "review", labelColumn: labels,
                            maxFeatures: maxFeatures ?? preset.maxFeatures ?? 5000, testSize: testSize ?? preset.testSize,
                            seed: UInt32(job.seed), validationRows: validationRows, maxRows: maxRows)
