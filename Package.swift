@@ -30,18 +30,19 @@ let package = Package(
         .target(name: "Collectives", dependencies: ["CMPI", "CMPIShims"], swiftSettings: fast),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], swiftSettings: fast),
         .target(name: "Storage", dependencies: ["LinearAlgebra"], swiftSettings: fast),
+        .target(name: "Randomness", swiftSettings: fast),
         .target(name: "TextFeatures", dependencies: ["LinearAlgebra", "Collectives"],
                 exclude: ["README.md"],
                 resources: [.copy("Resources/english_stop_words.txt")], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["TextFeatures", "LinearAlgebra", "Collectives", "Storage", "CZlib"],
                 exclude: ["README.md"],
                 swiftSettings: fast),
-        .target(name: "Autoencoder", dependencies: ["LinearAlgebra", "Collectives", "Storage"], swiftSettings: fast),
-        .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives"], swiftSettings: fast),
-        .target(name: "UMAP", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], swiftSettings: fast),
-        .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering"], swiftSettings: fast),
-        .target(name: "Plotting", dependencies: ["CZlib"], swiftSettings: fast),
+        .target(name: "Autoencoder", dependencies: ["LinearAlgebra", "Collectives", "Storage", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "UMAP", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
         .target(name: "N2D", dependencies: [
             "Collectives", "LinearAlgebra", "Storage", "TextFeatures", "Datasets", "Autoencoder", "Neighbors",
             "UMAP", "Clustering", "Evaluation", "Plotting",
@@ -56,9 +57,14 @@ let package = Package(
         .executableTarget(name: "allreduce-bench", dependencies: ["Collectives"], swiftSettings: fast),
 
         // The file readers under seeded mutation fuzzing (Scripts/fuzz.sh) and their regression tests.
-        .target(name: "FuzzTargets", dependencies: ["Storage", "LinearAlgebra", "Collectives", "TextFeatures", "Datasets", "Autoencoder"]),
+        .target(name: "FuzzTargets", dependencies: ["Storage", "LinearAlgebra", "Randomness", "Collectives", "TextFeatures", "Datasets", "Autoencoder"]),
         .executableTarget(name: "fuzz-readers", dependencies: ["FuzzTargets"]),
 
+        // Autoencoder benchmarks and multi-rank checks (Scripts/bench/train.sh, AutoencoderTests).
+        .executableTarget(name: "ae-bench", dependencies: [
+            "Autoencoder", "Collectives", "LinearAlgebra", "Storage",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: fast),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
@@ -69,9 +75,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFeatures", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Collectives", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
@@ -79,6 +84,7 @@ let package = Package(
         .testTarget(name: "ReliabilityTests", dependencies: ["Storage", "LinearAlgebra", "TestSupport"]),
         // Several hosts over TCP (network namespaces, Scripts/cluster); needs root, skips otherwise.
         .testTarget(name: "ClusterTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "AutoencoderTests", dependencies: ["Randomness", "Autoencoder", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "ae-bench"]),
     ],
     swiftLanguageModes: [.v5]
 )

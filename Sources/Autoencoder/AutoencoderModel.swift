@@ -1,3 +1,4 @@
+import Randomness
 import LinearAlgebra
 
 /// An autoencoder's architecture and parameters (flat, in `Architecture`'s layout).

@@ -36,19 +36,38 @@ public enum CheckpointFile {
 
     /// Writes `checkpoint` to `path` atomically (temporary file, fsync, rename).
     public static func write(_ checkpoint: Checkpoint, to path: String) throws {
-        let header = try JSONEncoder().encode(checkpoint.header)
-        var bytes = magic
-        let count = checkpoint.parameters.count
-        bytes.reserveCapacity(magic.count + 4 + header.count + 12 * count + 8)
-        withUnsafeBytes(of: UInt32(header.count).littleEndian) { bytes += $0 }
-        bytes += header
-        for array in [checkpoint.parameters, checkpoint.firstMoments, checkpoint.secondMoments] {
-            precondition(array.count == count, "checkpoint arrays differ in length")
-            array.withUnsafeBytes { bytes += $0 }
+        try checkpoint.parameters.withUnsafeBufferPointer { p in
+            try checkpoint.firstMoments.withUnsafeBufferPointer { m in
+                try checkpoint.secondMoments.withUnsafeBufferPointer { v in
+                    try write(header: checkpoint.header, parameters: p, firstMoments: m, secondMoments: v, to: path)
+                }
+            }
         }
-        let sum = checksum(bytes)
-        withUnsafeBytes(of: sum.littleEndian) { bytes += $0 }
-        try AtomicFile.write(bytes, to: path)
+    }
+
+    /// Writes a checkpoint from the live training buffers, streaming them to the file (no copy).
+    public static func write(header: Checkpoint.Header, parameters: UnsafeBufferPointer<Float>,
+                             firstMoments: UnsafeBufferPointer<Float>, secondMoments: UnsafeBufferPointer<Float>,
+                             to path: String) throws {
+        let headerBytes = try JSONEncoder().encode(header)
+        var lead = magic
+        withUnsafeBytes(of: UInt32(headerBytes.count).littleEndian) { lead += $0 }
+        lead += headerBytes
+        try AtomicFile.write(to: path) { emit in
+            var hasher = Checksum()
+            let parts: [UnsafeRawBufferPointer] = [UnsafeRawBufferPointer(parameters), UnsafeRawBufferPointer(firstMoments),
+                                                   UnsafeRawBufferPointer(secondMoments)]
+            precondition(parts.allSatisfy { $0.count == parts[0].count }, "checkpoint arrays differ in length")
+            try lead.withUnsafeBytes { raw in
+                hasher.add(raw)
+                try emit(raw)
+            }
+            for part in parts {
+                hasher.add(part)
+                try emit(part)
+            }
+            try withUnsafeBytes(of: hasher.value.littleEndian) { try emit($0) }
+        }
     }
 
     /// Reads and verifies the checkpoint at `path`; when `fingerprint` is given, refuses a checkpoint
@@ -109,22 +128,17 @@ public enum CheckpointFile {
         return [UInt8](data)
     }
 
-    static func checksum(_ bytes: [UInt8]) -> UInt64 {
-        var hasher = Checksum()
-        hasher.add(bytes)
-        return hasher.value
-    }
 }
 
 /// FNV-1a over bytes, streamed (the same value however the bytes are split).
 struct Checksum {
     private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
 
-    mutating func add(_ bytes: [UInt8]) {
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
         var h = value
-        bytes.withUnsafeBufferPointer { b in
-            for byte in b { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        }
+        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         value = h
     }
+
+    mutating func add(_ bytes: [UInt8]) { bytes.withUnsafeBytes { add($0) } }
 }

@@ -1,3 +1,4 @@
+import Randomness
 import LinearAlgebra
 
 /// Count matrices with planted cluster structure, for tests and benchmarks: shaped like a
@@ -30,7 +31,7 @@ public enum SyntheticCounts {
         for i in 0..<rows {
             let cluster = i % max(clusters, 1)
             // Draws with repeats; a word's repeats become its count.
-            let draws = Int(Double(meanNonZeros) * (0.6 + 0.8 * Double(generator.nextUnitFloat())) * 1.25)
+            let draws = Int(Double(meanNonZeros) * (0.6 + 0.8 * Double(generator.nextUnitFloat())) * 1.31)
             var used: [Int] = []
             for _ in 0..<max(draws, 1) {
                 let rank = zipfRank(&generator)

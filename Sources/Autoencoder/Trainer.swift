@@ -1,3 +1,4 @@
+import Randomness
 import Collectives
 import Foundation
 import LinearAlgebra
@@ -25,8 +26,13 @@ public final class Trainer {
     /// Resumes from the checkpoint when asked and one exists; writes the checkpoint (rank 0) after the
     /// configured epochs. Throws `RankFailure` (agreed by every rank) for bad input, an unusable
     /// checkpoint, a failed write, or a non-finite loss (the last good checkpoint stays).
+    ///
+    /// `stopRequested` is asked at the end of every epoch, on every rank (it may be a collective that
+    /// agrees on a signal); when it answers true the epoch's checkpoint is written and training ends
+    /// with a `RankFailure` that says how to resume.
     public func train(training: FeatureMatrix, validation: FeatureMatrix? = nil,
-                      progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingResult {
+                      progress: ((TrainingProgress) -> Void)? = nil,
+                      stopRequested: (() -> Bool)? = nil) throws -> TrainingResult {
         let config = configuration
         let arch = config.architecture
         let comm = communicator
@@ -48,7 +54,7 @@ public final class Trainer {
                                      meanNonZeros: meanNonZeros, globalBatch: globalBatch, ranks: comm.size)
         let fingerprint = config.fingerprint(trainingRows: totalRows, sparseInput: sparseInput)
 
-        let restored = try restore(fingerprint: fingerprint)
+        var restored = try restore(fingerprint: fingerprint)
         let parameters = FloatBuffer(restored?.parameters ?? AutoencoderModel.glorotUniform(arch, seed: config.seed).parameters)
         let threads = max(1, config.threads ?? BLAS.threads)
         let adam = AdamOptimizer(settings: config.adam, parameterCount: arch.parameterCount,
@@ -59,7 +65,9 @@ public final class Trainer {
                                 batchCapacity: schedule.largestBatch(rank: comm.rank),
                                 parameters: parameters, adam: adam, threads: threads)
         var history = restored?.header.history ?? []
-        let firstEpoch = restored?.header.epochsDone ?? 0
+        let resumedAfter = restored?.header.epochsDone
+        restored = nil  // the buffers above hold their own copies
+        let firstEpoch = resumedAfter ?? 0
 
         for epoch in firstEpoch..<config.epochs {
             let started = Date()
@@ -77,13 +85,15 @@ public final class Trainer {
                                            samplesPerSecond: Double(localRows * comm.size) / max(Date().timeIntervalSince(started), 1e-9)))
             }
             adam.flush(parameters.pointer, threads: threads)
-            var sums = [squaredError, Double(localRows)]
+            // Every rank contributes all four sums, with or without validation rows of its own.
+            var sums = [squaredError, Double(localRows), 0, 0]
             if let validation {
-                sums += [Evaluation.squaredError(parameters.pointer, architecture: arch, features: validation), Double(validation.rows)]
+                sums[2] = Evaluation.squaredError(parameters.pointer, architecture: arch, features: validation)
+                sums[3] = Double(validation.rows)
             }
             comm.allreduce(&sums, op: .sum)
             let loss = sums[0] / (sums[1] * Double(arch.inputWidth))
-            let validationLoss = validation == nil || sums[3] == 0 ? nil : sums[2] / (sums[3] * Double(arch.inputWidth))
+            let validationLoss = sums[3] == 0 ? nil : sums[2] / (sums[3] * Double(arch.inputWidth))
             guard loss.isFinite, validationLoss?.isFinite ?? true else {
                 let kept = config.checkpointPath.map { " The last good checkpoint (\($0)) is kept." } ?? ""
                 throw RankFailure(rank: 0, stage: "train", message:
@@ -91,18 +101,25 @@ public final class Trainer {
             }
             history.append(EpochRecord(epoch: epoch + 1, loss: loss, validationLoss: validationLoss,
                                        seconds: Date().timeIntervalSince(started)))
-            if let path = config.checkpointPath, (epoch + 1) % max(config.checkpointEvery, 1) == 0 || epoch + 1 == config.epochs {
+            let stopping = stopRequested?() ?? false
+            if let path = config.checkpointPath,
+               stopping || (epoch + 1) % max(config.checkpointEvery, 1) == 0 || epoch + 1 == config.epochs {
                 try comm.agreeing("checkpoint") {
                     guard comm.rank == 0 else { return }
                     let header = Checkpoint.Header(fingerprint: fingerprint, architecture: arch, epochsDone: epoch + 1,
                                                    adamStep: adam.step, ranks: comm.size, history: history)
-                    try CheckpointFile.write(Checkpoint(header: header, parameters: parameters.array,
-                                                        firstMoments: adam.m.array, secondMoments: adam.v.array), to: path)
+                    try CheckpointFile.write(header: header, parameters: UnsafeBufferPointer(parameters.buffer),
+                                             firstMoments: UnsafeBufferPointer(adam.m.buffer),
+                                             secondMoments: UnsafeBufferPointer(adam.v.buffer), to: path)
                 }
+            }
+            if stopping && epoch + 1 < config.epochs {
+                let resume = config.checkpointPath.map { "; \($0) holds it: run the same command with --resume to continue" } ?? ""
+                throw RankFailure(rank: 0, stage: "train", message: "stopped by a signal after epoch \(epoch + 1) of \(config.epochs)\(resume)")
             }
         }
         return TrainingResult(model: AutoencoderModel(architecture: arch, parameters: parameters.array), history: history,
-                              plan: plan, resumedAfterEpoch: restored?.header.epochsDone)
+                              plan: plan, resumedAfterEpoch: resumedAfter, timings: step.timings)
     }
 
     /// The rate of a step: the configured one in global mode; in per-rank mode, ranks × rate after a

@@ -81,4 +81,6 @@ public struct TrainingResult: Sendable {
     public var plan: CommunicationPlan
     /// The epoch the run resumed after (nil: started fresh).
     public var resumedAfterEpoch: Int?
+    /// This rank's step time by phase.
+    public var timings: StepTimings
 }

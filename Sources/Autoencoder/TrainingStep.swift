@@ -26,6 +26,8 @@ final class TrainingStep {
     /// Marks the columns already listed this step (`columnMark[c] == stamp`).
     private var columnMark: [Int32]
     private var stamp: Int32 = 0
+    /// Wall time spent in each phase so far.
+    private(set) var timings = StepTimings()
 
     init(architecture: Architecture, communicator: Communicator, plan: CommunicationPlan, sparseInput: Bool,
          batchCapacity: Int, parameters: FloatBuffer, adam: AdamOptimizer, threads: Int) {
@@ -50,8 +52,10 @@ final class TrainingStep {
         let p = parameters.pointer
         var sparse: CSRMatrix?
         if case .sparse(let csr) = batch { sparse = csr }
+        var clock = PhaseClock()
         Network.load(batch, into: work)
         if let sparse { catchUpRows(read: sparse) }
+        timings.update += clock.lap()
         Network.forward(p, rows: rows, sparse: sparse, layers: architecture.layerCount, work: work)
         let squaredError = Network.outputError(rows: rows, globalRows: globalRows, work: work)
         var pending: [PendingCollective] = []
@@ -59,10 +63,14 @@ final class TrainingStep {
             guard plan.layers[l] == .allreduce, let gradient else { return }
             pending += startAllreduce(layer: l, rows: rows, sparse: sparse, gradient: gradient)
         }
+        timings.forwardBackward += clock.lap()
         adam.beginStep(rate: rate)
-        if plan.layers.contains(.gather) { updateGatheredLayers(rows: rows, sparse: sparse) }
+        if plan.layers.contains(.gather) { updateGatheredLayers(rows: rows, sparse: sparse, clock: &clock) }
         pending.forEach { $0.wait() }
+        timings.communication += clock.lap()
         for l in 0..<architecture.layerCount where plan.layers[l] == .allreduce { updateAllreducedLayer(l) }
+        timings.update += clock.lap()
+        timings.steps += 1
         return squaredError
     }
 
@@ -136,7 +144,7 @@ final class TrainingStep {
 
     /// Allgathers every gathered layer's inputs and errors in one collective, then forms each layer's
     /// full-batch weight gradient block by block and applies Adam to each block while it is in cache.
-    private func updateGatheredLayers(rows: Int, sparse: CSRMatrix?) {
+    private func updateGatheredLayers(rows: Int, sparse: CSRMatrix?, clock: inout PhaseClock) {
         let widths = architecture.widths
         let gathered = plan.layers.indices.filter { plan.layers[$0] == .gather }
         // This rank's block: [rows, nnz] then, per gathered layer, its inputs (CSR parts for a sparse
@@ -152,7 +160,9 @@ final class TrainingStep {
             }
             send += UnsafeBufferPointer(start: work.deltas[l].pointer, count: rows * widths[l + 1])
         }
+        timings.forwardBackward += clock.lap()
         let all = communicator.allgather(send)
+        timings.communication += clock.lap()
         all.withUnsafeBufferPointer { buffer in
             let blocks = RankBlocks(buffer.baseAddress!, ranks: communicator.size, gathered: gathered,
                                     widths: widths, sparseFirst: sparse != nil)
@@ -171,19 +181,22 @@ final class TrainingStep {
                 adam.update(parameters.pointer, range: bOffset..<bOffset + widths[l + 1], gradient: bias, threads: threads)
             }
         }
+        timings.update += clock.lap()
     }
 
     /// Weight gradient `Σ_r A_rᵀ δ_r` of a dense layer, a block of rows at a time, each block updated by
-    /// Adam right after it is formed.
+    /// Adam right after it is formed, while it is in cache. With several threads each takes whole
+    /// blocks (single-threaded sgemm and Adam), so no block is handed between thread pools.
     private func updateDenseLayer(_ l: Int, parts: [RankBlocks.Part]) {
         let widths = architecture.widths
         let (inW, outW) = (widths[l], widths[l + 1])
         let blockRows = max(1, min(inW, Self.blockFloats / outW))
-        let block = scratch[0].pointer
+        let blockCount = (inW + blockRows - 1) / blockRows
         let wOffset = architecture.weightOffset(l)
-        var i0 = 0
-        while i0 < inW {
-            let n = min(blockRows, inW - i0)
+        let workers = min(threads, blockCount)
+        let (adam, p, scratch) = (adam, parameters.pointer, scratch)
+        let formAndApply = { (b: Int, block: UnsafeMutablePointer<Float>) in
+            let i0 = b * blockRows, n = min(blockRows, inW - i0)
             var first = true
             for part in parts where part.rows > 0 {
                 BLAS.sgemm(.transposed, .none, m: n, n: outW, k: part.rows, a: part.input + i0, lda: inW,
@@ -192,9 +205,18 @@ final class TrainingStep {
             }
             if first { block.update(repeating: 0, count: n * outW) }
             let start = wOffset + i0 * outW
-            adam.update(parameters.pointer, range: start..<start + n * outW, gradient: block, threads: threads)
-            i0 += n
+            adam.update(p, range: start..<start + n * outW, gradient: block, threads: 1)
         }
+        if workers <= 1 {
+            for b in 0..<blockCount { formAndApply(b, scratch[0].pointer) }
+            return
+        }
+        let blasThreads = BLAS.threads
+        BLAS.threads = 1
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for b in stride(from: w, to: blockCount, by: workers) { formAndApply(b, scratch[w].pointer) }
+        }
+        BLAS.threads = blasThreads
     }
 
     /// The sparse first layer: for each column any rank's rows touch, its gradient row
@@ -239,6 +261,30 @@ final class TrainingStep {
                 }
             }
         }
+    }
+}
+
+/// Where a rank's step time goes, summed over steps (wall seconds).
+public struct StepTimings: Equatable, Codable, Sendable {
+    /// Steps measured.
+    public var steps = 0
+    /// Forward and backward passes (the batch's GEMMs and the sparse product), packing for exchange.
+    public var forwardBackward = 0.0
+    /// Waiting in collectives (allgather; allreduce completion).
+    public var communication = 0.0
+    /// Weight gradients of gathered layers fused with Adam, Adam of allreduced layers, lazy catch-up.
+    public var update = 0.0
+
+    public var total: Double { forwardBackward + communication + update }
+}
+
+/// Laps of wall time.
+struct PhaseClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Double(now - last) * 1e-9
     }
 }
 

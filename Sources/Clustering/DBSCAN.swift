@@ -59,9 +59,10 @@ public struct DBSCAN: Sendable {
     ///
     /// Dense regions (thousands of cores within eps of each other) are kept close to linear by
     /// tracking tree nodes whose points are already one set ("joined"): a node no wider than eps is
-    /// joined from the start; a node wholly inside a core point's ball gets joined to it. A joined
-    /// node already in the query's set is skipped; one in another set needs only one point within
-    /// eps to be merged.
+    /// joined from the start; a node wholly inside a core point's ball gets joined to it; a leaf whose
+    /// points have come to share a root, or an inner node whose children are joined into one set, is
+    /// marked when a query meets it. A joined node already in the query's set is skipped; one in
+    /// another set needs only one point within eps to be merged.
     private func connectCores(rowCount: Int, coreTree: KDTree, coreRows: [Int]) -> [Int] {
         guard coreTree.count > 0 else { return [] }
         var sets = DisjointSets(count: coreTree.count)
@@ -71,6 +72,7 @@ public struct DBSCAN: Sendable {
         for p in 0..<coreTree.count {
             let query = coreTree.points + p * coreTree.dims
             coreTree.visit(within: radius2, of: query, skip: { node in
+                if !joined[node] { joined[node] = isOneSet(coreTree, node: node, joined: joined, sets: &sets) }
                 guard joined[node] else { return false }
                 let start = coreTree.nodeStart[node]
                 if sets.find(p) != sets.find(start) {
@@ -98,6 +100,20 @@ public struct DBSCAN: Sendable {
         var positionOfRow = [Int](repeating: -1, count: rowCount)
         for p in 0..<coreTree.count { positionOfRow[coreTree.order[p]] = p }
         return coreRows.map { number[sets.find(positionOfRow[$0])] }
+    }
+
+    /// Whether the points of a node not yet marked joined have come to be one set: for a leaf, all
+    /// its points share a root (the scan stops at the first that does not); for an inner node, both
+    /// children are joined into the same set.
+    private func isOneSet(_ tree: KDTree, node: Int, joined: [Bool], sets: inout DisjointSets) -> Bool {
+        let left = tree.nodeLeft[node]
+        if left >= 0 {
+            let right = tree.nodeRight[node]
+            return joined[left] && joined[right] && sets.find(tree.nodeStart[left]) == sets.find(tree.nodeStart[right])
+        }
+        let root = sets.find(tree.nodeStart[node])
+        for q in tree.nodeStart[node] + 1..<tree.nodeEnd[node] where sets.find(q) != root { return false }
+        return true
     }
 
     /// Joins the points of every node at most eps wide (all its cores are within eps of each other)

@@ -135,6 +135,7 @@ public final class KDTree {
     @inline(__always) @discardableResult
     func visit(from root: Int = 0, within radius2: Float, of query: UnsafePointer<Float>,
                skip: (Int) -> Bool = { _ in false }, whole: (Int) -> Bool, point: (Int) -> Bool) -> Bool {
+        guard root < nodeStart.count else { return true }   // an empty tree
         var stack: [Int] = [root]
         stack.reserveCapacity(64)
         while let node = stack.popLast() {

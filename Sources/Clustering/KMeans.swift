@@ -1,3 +1,4 @@
+import Randomness
 import Collectives
 import LinearAlgebra
 

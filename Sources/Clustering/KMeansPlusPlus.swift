@@ -1,3 +1,4 @@
+import Randomness
 import Collectives
 import LinearAlgebra
 
@@ -29,14 +30,7 @@ enum KMeansPlusPlus {
             var picked = rows
             world.allreduce(&picked, op: .max)
             let candidates = shard.fetch(picked.map(Int.init), from: points, world: world)
-            var trialPotentials = [Double](repeating: 0, count: trials)
-            var scratch = [Double](repeating: 0, count: shard.rows)
-            for t in 0..<trials {
-                scratch = closest
-                let candidate = Array(candidates[t * d..<(t + 1) * d])
-                squaredDistances(points, to: candidate, into: &scratch, keepingSmaller: true)
-                trialPotentials[t] = scratch.reduce(0, +)
-            }
+            var trialPotentials = potentials(points, closest: closest, candidates: candidates, count: trials)
             world.allreduce(&trialPotentials, op: .sum)
             let best = trialPotentials.indices.min { trialPotentials[$0] < trialPotentials[$1] }!
             let chosen = Array(candidates[best * d..<(best + 1) * d])
@@ -65,16 +59,52 @@ enum KMeansPlusPlus {
         return Int64(shard.offset + shard.rows - 1)
     }
 
+    /// For each of `count` candidate centres (rows of `candidates`), the sum over this rank's rows
+    /// of min(closest[i], squared distance to the candidate): one pass over the rows, in fixed
+    /// chunks merged in order.
+    static func potentials(_ points: Matrix, closest: [Double], candidates: [Float], count: Int) -> [Double] {
+        let d = points.cols
+        let chunks = ChunkedWork.chunkCount(points.rows)
+        var partial = [Double](repeating: 0, count: max(1, chunks) * count)
+        points.storage.withUnsafeBufferPointer { x in
+            candidates.withUnsafeBufferPointer { c in
+                closest.withUnsafeBufferPointer { closest in
+                    partial.withUnsafeMutableBufferPointer { partial in
+                        let partial = partial
+                        ChunkedWork.run(count: points.rows) { chunk, range in
+                            let out = partial.baseAddress! + chunk * count
+                            for i in range {
+                                let row = x.baseAddress! + i * d
+                                for t in 0..<count {
+                                    let centre = c.baseAddress! + t * d
+                                    var s: Float = 0
+                                    for j in 0..<d { let v = row[j] - centre[j]; s += v * v }
+                                    out[t] += min(closest[i], Double(s))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var sums = [Double](repeating: 0, count: count)
+        for chunk in 0..<chunks { for t in 0..<count { sums[t] += partial[chunk * count + t] } }
+        return sums
+    }
+
     /// `out[i]` = squared distance from row i to `center`, or the smaller of that and `out[i]`.
     static func squaredDistances(_ points: Matrix, to center: [Float], into out: inout [Double], keepingSmaller: Bool) {
         let d = points.cols
         points.storage.withUnsafeBufferPointer { x in
             center.withUnsafeBufferPointer { c in
                 out.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<points.rows {
-                        var s: Float = 0
-                        for j in 0..<d { let t = x[i * d + j] - c[j]; s += t * t }
-                        out[i] = keepingSmaller ? min(out[i], Double(s)) : Double(s)
+                    let out = out
+                    ChunkedWork.run(count: points.rows) { _, range in
+                        for i in range {
+                            var s: Float = 0
+                            for j in 0..<d { let t = x[i * d + j] - c[j]; s += t * t }
+                            out[i] = keepingSmaller ? min(out[i], Double(s)) : Double(s)
+                        }
                     }
                 }
             }

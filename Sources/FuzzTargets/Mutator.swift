@@ -1,17 +1,13 @@
-/// Seeded byte-level mutations (SplitMix64 random numbers), reproducible for a seed.
-public struct Mutator {
-    private var state: UInt64
+import Randomness
 
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+/// Seeded byte-level mutations, reproducible for a seed.
+public struct Mutator {
+    private var generator: SeededGenerator
+
+    public init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
     /// A random integer in `0..<bound` (bound > 0).
-    public mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
+    public mutating func next(_ bound: Int) -> Int { generator.nextIndex(below: bound) }
 
     /// One to four mutations of `input`; `others` supply bytes for splicing.
     public mutating func mutate(_ input: [UInt8], others: [[UInt8]]) -> [UInt8] {

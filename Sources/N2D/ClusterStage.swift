@@ -28,6 +28,21 @@ public enum ClusterStage {
         var notes: [String] = []
         var outcomes: [ClusterReport.Outcome] = []
 
+        try world.agreeing("cluster (settings)") {
+            if settings.kmeansClusters > points.rows {
+                throw ClusteringError("KMeans cannot make \(settings.kmeansClusters) clusters from \(points.rows) rows; lower --kmeans-clusters.")
+            }
+            if settings.gmmComponents > points.rows {
+                throw ClusteringError("a Gaussian mixture of \(settings.gmmComponents) components needs at least as many rows (got \(points.rows)); lower --gmm-components.")
+            }
+            guard world.rank == 0 else { return }
+            if let truth = trueLabels, truth.labels.count != points.rows {
+                throw ClusteringError("\(truth.path) holds \(truth.labels.count) labels for \(points.rows) embedding rows.")
+            }
+            if let ids = sourceIDs, ids.count != points.rows {
+                throw ClusteringError("\(ids.count) source ids were given for \(points.rows) embedding rows.")
+            }
+        }
         let dbscan = try world.agreeing("cluster (DBSCAN)") { () -> ClusterReport.Outcome? in
             guard world.rank == 0 else { return nil }
             return try runDBSCAN(points, settings: settings, notes: &notes)
@@ -35,8 +50,12 @@ public enum ClusterStage {
         outcomes.append(try broadcast(dbscan, world: world))
 
         let kmeansStart = DispatchTime.now()
-        let kmeans = try KMeans(clusters: settings.kmeansClusters, initializations: settings.kmeansInitializations,
-                                seed: settings.seed).fit(points: ownRows, world: world)
+        // KMeans and the mixture fail alike on every rank (what they decide on is summed over ranks),
+        // so agreeing on their outcome cannot leave a rank waiting in their collectives.
+        let kmeans = try world.agreeing("cluster (KMeans)") {
+            try KMeans(clusters: settings.kmeansClusters, initializations: settings.kmeansInitializations,
+                       seed: settings.seed).fit(points: ownRows, world: world)
+        }
         outcomes.append(ClusterReport.Outcome(
             name: "kmeans", labels: gatherLabels(kmeans.labels, world: world), sizes: kmeans.sizes,
             seconds: seconds(since: kmeansStart),
@@ -44,7 +63,9 @@ public enum ClusterStage {
 
         if settings.gmmComponents > 0 {
             let gmmStart = DispatchTime.now()
-            let gmm = try GaussianMixture(components: settings.gmmComponents, seed: settings.seed).fit(points: ownRows, world: world)
+            let gmm = try world.agreeing("cluster (Gaussian mixture)") {
+                try GaussianMixture(components: settings.gmmComponents, seed: settings.seed).fit(points: ownRows, world: world)
+            }
             outcomes.append(ClusterReport.Outcome(
                 name: "gmm", labels: gatherLabels(gmm.labels, world: world), sizes: gmm.sizes,
                 seconds: seconds(since: gmmStart),

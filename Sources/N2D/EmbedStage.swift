@@ -35,7 +35,7 @@ public enum EmbedStage {
     @discardableResult
     public static func run(_ options: Options, world: Communicator) throws -> UMAPResult {
         let started = Date()
-        let codes = try readCodes(options.inputPath, world: world)
+        let codes = try Pipeline.readRootMatrix(options.inputPath, world: world)
         try world.agreeing("embed: parameters") { try options.parameters.validate(rows: codes.rows) }
         let threads = BLAS.threads
         let isRoot = world.rank == 0
@@ -68,20 +68,6 @@ public enum EmbedStage {
                                                   seconds: Date().timeIntervalSince(started)))
         }
         return result
-    }
-
-    /// Rank 0 reads the matrix and broadcasts it; a read error ends every rank with its message.
-    static func readCodes(_ path: String, world: Communicator) throws -> Matrix {
-        var shape: [Int64] = [0, 0]
-        var codes = Matrix(rows: 0, cols: 0)
-        try world.agreeing("embed: read \(path)") {
-            guard world.rank == 0 else { return }
-            codes = try NPY.readMatrix(path: path)
-            shape = [Int64(codes.rows), Int64(codes.cols)]
-        }
-        world.broadcast(&shape, root: 0)
-        world.broadcast(&codes.storage, root: 0)
-        return Matrix(rows: Int(shape[0]), cols: Int(shape[1]), storage: codes.storage)
     }
 
     static func metrics(_ result: UMAPResult, options: Options, codes: Matrix, world: Communicator, threads: Int,

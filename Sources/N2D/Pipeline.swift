@@ -194,7 +194,7 @@ public enum Pipeline {
         }
     }
 
-    /// Rank 0 reads a matrix and every rank receives it.
+    /// Rank 0 reads a `.npy` matrix and broadcasts it; a read error ends every rank with its message.
     static func readRootMatrix(_ path: String, world: Communicator) throws -> Matrix {
         var matrix = Matrix(rows: 0, cols: 0)
         var shape: [Int64] = [0, 0]

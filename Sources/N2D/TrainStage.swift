@@ -27,13 +27,13 @@ public enum TrainStage {
         var config = configuration
         if config.checkpointPath == nil { config.checkpointPath = outputDirectory + "/model.ckpt" }
         var line: ProgressLine?
-        let result = try Trainer(configuration: config, communicator: world).train(training: training, validation: validation) { p in
+        let result = try Trainer(configuration: config, communicator: world).train(training: training, validation: validation, progress: { p in
             guard world.rank == 0, showProgress else { return }
             if line == nil { line = ProgressLine(label: "train", total: p.epochs * p.stepsPerEpoch, unit: "steps", enabled: true) }
             line?.update((p.epoch - 1) * p.stepsPerEpoch + p.step,
                          detail: String(format: "epoch %d/%d step %d/%d loss %.5f %.0f samples/s",
                                         p.epoch, p.epochs, p.step, p.stepsPerEpoch, p.runningLoss, p.samplesPerSecond))
-        }
+        }, stopRequested: { StopRequest.shouldStop(world) })
         let last = result.history.last
         line?.finish(detail: last.map { String(format: "loss %.5f", $0.loss) + ($0.validationLoss.map { String(format: " val_loss %.5f", $0) } ?? "") } ?? "")
         if world.rank == 0 && showProgress {

@@ -59,13 +59,29 @@ struct CandidateLists {
         Float(SeededRandom.mix(base ^ (UInt64(from) << 32 | UInt64(to))) >> 40)
     }
 
+    /// Runs `body` with raw access to the lists (no reference counting in hot loops).
+    func withPointers<R>(_ body: (CandidatePointers) -> R) -> R {
+        newLists.withUnsafeBufferPointer { n in
+            oldLists.withUnsafeBufferPointer { o in
+                body(CandidatePointers(new: n.baseAddress!, old: o.baseAddress!, capacity: capacity))
+            }
+        }
+    }
+}
+
+/// Raw, read-only view of `CandidateLists`, valid inside `withPointers`.
+struct CandidatePointers {
+    let new: UnsafePointer<Int32>
+    let old: UnsafePointer<Int32>
+    let capacity: Int
+
     /// The new candidates of `vertex` (−1 marks an empty slot).
-    @inline(__always) func newCandidates(of vertex: Int) -> ArraySlice<Int32> {
-        newLists[vertex * capacity..<(vertex + 1) * capacity]
+    @inline(__always) func newCandidates(of vertex: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: new + vertex * capacity, count: capacity)
     }
 
     /// The old candidates of `vertex` (−1 marks an empty slot).
-    @inline(__always) func oldCandidates(of vertex: Int) -> ArraySlice<Int32> {
-        oldLists[vertex * capacity..<(vertex + 1) * capacity]
+    @inline(__always) func oldCandidates(of vertex: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: old + vertex * capacity, count: capacity)
     }
 }

@@ -65,8 +65,11 @@ public enum ApproximateKNN {
                 let candidates = CandidateLists(encodedGraph: gathered, rows: n, width: k - 1,
                                                 capacity: parameters.maxCandidates, seed: seed, round: round,
                                                 threads: threads)
-                lists.markSampledOld(candidates)
-                let changed = world.allreduce(lists.join(candidates, points: points, threads: threads), op: .sum)
+                let mine = candidates.withPointers { view -> Int in
+                    lists.markSampledOld(view)
+                    return lists.join(view, points: points, threads: threads)
+                }
+                let changed = world.allreduce(mine, op: .sum)
                 progress?(round + 1, parameters.iterations, changed)
                 if changed <= stopBelow { break }
             }

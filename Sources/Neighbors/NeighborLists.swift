@@ -76,7 +76,7 @@ struct NeighborLists {
     }
 
     /// Clears the "new" mark of the entries that were sampled as new candidates this round.
-    mutating func markSampledOld(_ candidates: CandidateLists) {
+    mutating func markSampledOld(_ candidates: CandidatePointers) {
         for r in 0..<rows.count {
             let sampled = candidates.newCandidates(of: rows.lowerBound + r)
             for s in r * capacity..<(r + 1) * capacity where isNew[s] != 0 && sampled.contains(indices[s]) {
@@ -87,7 +87,7 @@ struct NeighborLists {
 
     /// One pull-style local join: each own row i meets the candidates of its candidates (new with new
     /// and old, old with new) and its candidates themselves. Returns the number of entries changed.
-    mutating func join(_ candidates: CandidateLists, points: PointSet, threads: Int) -> Int {
+    mutating func join(_ candidates: CandidatePointers, points: PointSet, threads: Int) -> Int {
         forEachHeap(threads: threads) { i, heap in
             var changed = 0
             @inline(__always) func offer(_ q: Int32) {

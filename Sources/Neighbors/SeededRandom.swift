@@ -1,3 +1,4 @@
+import Randomness
 /// SplitMix64: a small, fast, seedable generator. Every random choice in kNN and UMAP draws from one
 /// of these, seeded from the user's seed and the position of the work (tree, epoch, edge chunk), so a
 /// run is reproducible for a fixed seed and rank count whatever the thread timing.
@@ -32,13 +33,8 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return (-2 * logf(u)).squareRoot() * cosf(2 * Float.pi * v)
     }
 
-    /// The SplitMix64 finaliser: a bijective 64-bit hash.
-    @inlinable public static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    /// The SplitMix64 finaliser (shared with `SeededGenerator`).
+    @inlinable public static func mix(_ value: UInt64) -> UInt64 { SeededGenerator.mix(value) }
 }
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import Randomness
 /// Two-dimensional points coloured by an integer label per point (a cluster id, −1 = noise drawn
 /// grey, or a true class), with axes, title and a legend beside the plot listing each label's
 /// name and point count.
@@ -96,19 +97,12 @@ public struct ScatterPlot: Chart {
         return canvas.raster()
     }
 
-    /// Noise points first, then the rest shuffled with a fixed seed (Fisher–Yates, SplitMix64).
+    /// Noise points first, then the rest in a fixed shuffled order (so no cluster always sits on top).
     private func drawingOrder() -> [Int] {
-        var rest = labels.indices.filter { labels[$0] >= 0 }
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for i in stride(from: rest.count - 1, to: 0, by: -1) {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            rest.swapAt(i, Int(z % UInt64(i + 1)))
-        }
-        return labels.indices.filter { labels[$0] < 0 } + rest
+        let rest = labels.indices.filter { labels[$0] >= 0 }
+        var generator = SeededGenerator(seed: 0x9E37_79B9_7F4A_7C15)
+        let shuffled = generator.permutation(rest.count).map { rest[$0] }
+        return labels.indices.filter { labels[$0] < 0 } + shuffled
     }
 
     /// The legend name of `label`, cut to 24 characters ("…" shown as "...") so the plot keeps its room.

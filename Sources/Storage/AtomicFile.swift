@@ -17,6 +17,12 @@ public struct FileError: Error, CustomStringConvertible, Sendable {
 public enum AtomicFile {
     /// Replaces the file at `path` with `bytes`.
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { emit in try bytes.withUnsafeBytes { try emit($0) } }
+    }
+
+    /// Replaces the file at `path` with the bytes `produce` hands to `emit`, in order, without
+    /// holding the whole file in memory (large checkpoints).
+    public static func write(to path: String, _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/.\(name).tmp-\(getpid())"
@@ -25,17 +31,20 @@ public enum AtomicFile {
             throw FileError(path: path, problem: "cannot create a file here (\(String(cString: strerror(errno))))")
         }
         var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
+        do {
+            try produce { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw FileError(path: path, problem: String(cString: strerror(errno)))
+                    }
+                    offset += n
                 }
-                offset += n
             }
+        } catch {
+            failure = (error as? FileError)?.problem ?? "\(error)"
         }
         if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }

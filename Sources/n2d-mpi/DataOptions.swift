@@ -44,15 +44,14 @@ struct DataOptions: ParsableArguments {
         if noLabels && labelColumn != nil { throw ValidationError("--no-labels and --label-column contradict each other; pass one.") }
     }
 
-    /// The dataset these options describe, the preset filling what was left out.
+    /// The dataset these options describe, the preset filling what was left out (its format only
+    /// with its own input; a given --input's format comes from --format or the file name).
     func spec(_ job: JobOptions) -> DatasetSpec {
         let preset = job.values
         let defaultLabels: LabelColumn = preset.labelColumn.map { .ifPresent($0) } ?? .none
         let labels: LabelColumn = noLabels ? .none : labelColumn.map { .required($0) } ?? defaultLabels
         return DatasetSpec(path: input ?? preset.input,
-                           // A file given with --input is read as its name says (.npy, IDX, .csv) before the preset's format applies.
-                           format: format.flatMap(DataFormat.init(rawValue:)) ?? input.flatMap(DataFormat.inferred(fromPath:))
-                               ?? DataFormat(rawValue: preset.format),
+                           format: format.flatMap(DataFormat.init(rawValue:)) ?? (input == nil ? DataFormat(rawValue: preset.format) : nil),
                            textColumn: textColumn ?? preset.textColumn ?? "review", labelColumn: labels,
                            maxFeatures: maxFeatures ?? preset.maxFeatures ?? 5000, testSize: testSize ?? preset.testSize,
                            seed: UInt32(job.seed), validationRows: validationRows, maxRows: maxRows)

@@ -1,3 +1,4 @@
+import Randomness
 import Autoencoder
 import XCTest
 

@@ -86,6 +86,32 @@ final class ClusterTests: XCTestCase {
         XCTAssertTrue(job.stderr.contains("n2d-h2"), "the message names the lost host: \(job.stderr)")
     }
 
+    /// Host 2 dies while `n2d-mpi train` runs on 2 hosts: the job ends promptly, the checkpoint that
+    /// rank 0 (host 1) wrote survives, and `train --resume` on the remaining host finishes the epochs.
+    func testKilledHostDuringTrainingThenResumeOnTheRemainingHostFinishes() throws {
+        let dir = TestPaths.temporaryDirectory("cluster-resume").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let train = ["train", "--input", TestPaths.imdbCSV.path, "--max-rows", "1200", "--epochs", "8",
+                     "--hidden", "64,32", "--blas-threads", "1", "--output-dir", dir]
+        let job = try BackgroundJob(NamespaceCluster.scripts.appendingPathComponent("mpirun-netns").path,
+                                    NamespaceCluster.arguments(hosts: 2, perHost: 1, product: "n2d-mpi", train))
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: dir + "/model.ckpt") && Date() < deadline { usleep(100_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/model.ckpt"), "no checkpoint after 120 s: \(job.stderr)")
+        try NamespaceCluster.killProcesses(host: 2)
+        let killed = Date()
+        let status = job.waitForExit(timeout: 60)
+        XCTAssertNotNil(status, "training still ran 60 s after host 2 died: it hangs")
+        XCTAssertNotEqual(status, 0)
+        XCTAssertLessThan(Date().timeIntervalSince(killed), 30)
+
+        let resumed = try NamespaceCluster.run(hosts: 1, perHost: 1, product: "n2d-mpi", train + ["--resume"], timeout: 300)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("resumed after epoch"), resumed.stderr)
+        let history = try String(contentsOfFile: dir + "/history.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(history.count, 1 + 8, "history.csv must hold all 8 epochs")
+    }
+
     /// Starts `collectives-check soak` on 2 hosts × 2 ranks and returns once its allreduces run.
     private func soak(environment: [String: String]) throws -> BackgroundJob {
         let job = try BackgroundJob(NamespaceCluster.scripts.appendingPathComponent("mpirun-netns").path,

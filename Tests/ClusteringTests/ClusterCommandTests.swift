@@ -67,7 +67,9 @@ final class ClusterCommandTests: XCTestCase {
         XCTAssertTrue(badMin.stderr.contains("--dbscan-min-samples must be at least 1"), badMin.stderr)
         let badK = try run(["--kmeans-clusters", "0"])
         XCTAssertTrue(badK.stderr.contains("--kmeans-clusters must be at least 1"), badK.stderr)
-        let tooMany = try run(["--kmeans-clusters", "5000"])
+        // At run time, on 2 ranks: every rank stops with exit 1 and rank 0 prints the message.
+        let tooMany = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi",
+                                               ["cluster", "--output-dir", dir.path, "--kmeans-clusters", "5000"])
         XCTAssertEqual(tooMany.status, 1)
         XCTAssertTrue(tooMany.stderr.contains("cannot make 5000 clusters from 1200 rows; lower --kmeans-clusters"), tooMany.stderr)
         try "1\n2\n".write(to: dir.appendingPathComponent("short.txt"), atomically: true, encoding: .utf8)

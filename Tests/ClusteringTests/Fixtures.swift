@@ -1,3 +1,4 @@
+import Randomness
 import Clustering
 import Foundation
 import LinearAlgebra

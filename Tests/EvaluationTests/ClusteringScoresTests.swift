@@ -1,3 +1,4 @@
+import Randomness
 import Clustering
 import Evaluation
 import Foundation

@@ -88,7 +88,7 @@ public enum SpectralInitialization {
         let total = rootDegree.reduce(0) { $0 + $1 * $1 }.squareRoot()
         let trivial = rootDegree.map { $0 / total }
         let steps = max(2 * (dim + 1) + 1, min(Int(Double(n).squareRoot()), 64))
-        let solver = Lanczos(steps: steps, restarts: 30, tolerance: 1e-4)
+        let solver = Lanczos(steps: steps, restarts: 8, tolerance: 1e-4)
         guard let vectors = solver.largest(count: dim, n: n, deflate: trivial, random: &random, apply: { x, y in
             for r in 0..<n {
                 var sum = 0.0

@@ -1,8 +1,9 @@
-/// A small, fast, seedable generator (SplitMix64). Every random choice of training derives from
-/// `(seed, purpose, epoch, rank)` through it, so a run is reproducible for a fixed seed and rank count
-/// and a resumed run draws what the uninterrupted one would have drawn.
+/// A small, fast, seedable generator (SplitMix64), the one source of randomness of n2d-mpi: training
+/// derives every choice from `(seed, purpose, epoch, rank)`, KMeans++, the mixture and the sampled
+/// silhouette from the run's seed, so a run is reproducible for a fixed seed and rank count on every
+/// platform, and a resumed run draws what the uninterrupted one would have drawn.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+    public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 
@@ -13,9 +14,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state = mixed.next()
     }
 
-    public mutating func next() -> UInt64 {
+    @inlinable public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        return SeededGenerator.mix(state)
+    }
+
+    /// The SplitMix64 finaliser: a bijective 64-bit hash.
+    @inlinable public static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
@@ -23,6 +29,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A uniform Float in [0, 1) with 24 random bits.
     public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// A uniform Double in [0, 1) with 53 random bits.
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 
     /// A uniform integer in `0..<bound` (Lemire's method, unbiased).
     public mutating func nextIndex(below bound: Int) -> Int {

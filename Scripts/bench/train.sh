@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Autoencoder training benchmarks on synthetic counts shaped like IMDB (25,000 × 5,000, mean 69.5
+# non-zeros per row, Zipf-like columns, small integer counts; written to disk so Keras trains on the
+# same data), network 5000-1024-512-256-10-256-512-1024-5000, Adam, batch 32:
+#   1. the ceilings (Scripts/bench/blas-peak);
+#   2. ours (one process, all cores) against Keras 3 on JAX (CPU, same cores), alternating, REPEATS
+#      times: median step time, the epoch time it implies, and the ratio; our step split by phase
+#      against the ceilings measured in the same run;
+#   3. scaling: step and epoch time at np 1 (1 and all threads), 2, 4, 8 (oversubscribed) for each
+#      communication path, global batch 32 and per-rank batch 32, bytes moved per step, peak memory.
+# Steps, not whole epochs, are timed (STEPS after 5 warm-up steps); epoch = median step × 782.
+# Usage: Scripts/bench/train.sh                 (env: REPEATS=3 STEPS=60 SCALING=1 RANKS="2 4 8" COMMS="gather allreduce auto")
+# Python: ${N2D_BENCH_PYTHON:-python3} with keras and jax (Scripts/bench/setup-python.sh makes one).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=${N2D_BENCH_PYTHON:-python3}
+REPEATS=${REPEATS:-3}
+STEPS=${STEPS:-60}
+SCALING=${SCALING:-1}
+RANKS=${RANKS:-"2 4 8"}
+COMMS=${COMMS:-"gather allreduce auto"}
+CORES=$(nproc)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 KERAS_BACKEND=jax
+swift build -c release --product ae-bench >/dev/null
+B=.build/release/ae-bench
+DATA=$(mktemp -d)
+trap 'rm -rf "$DATA"' EXIT
+$B synth --out "$DATA"
+echo "== ceilings"; Scripts/bench/blas-peak
+echo "== ours vs Keras/JAX, $CORES cores, batch 32, $STEPS steps, $REPEATS alternating repeats (the machine is shared: medians)"
+ours=(); keras=()
+for r in $(seq "$REPEATS"); do
+  line=$($B steps --threads "$CORES" --steps "$STEPS" --ceilings); echo "$line"
+  ours+=("$(echo "$line" | sed -n 's/.*: step \([0-9.]*\) ms.*/\1/p' | head -1)")
+  line=$("$PY" Scripts/bench/keras_autoencoder.py --data "$DATA" --steps "$STEPS" 2>/dev/null | tail -1); echo "$line"
+  keras+=("$(echo "$line" | sed -n 's/keras step \([0-9.]*\) ms.*/\1/p')")
+done
+[ "$REPEATS" -gt 0 ] && "$PY" - "${ours[*]}" "${keras[*]}" <<'PYEOF'
+import statistics, sys
+ours = [float(v) for v in sys.argv[1].split()]; keras = [float(v) for v in sys.argv[2].split()]
+o, k = statistics.median(ours), statistics.median(keras)
+print(f"median step: ours {o:.1f} ms (epoch ≈ {o * 782 / 1e3:.1f} s), keras {k:.1f} ms (epoch ≈ {k * 782 / 1e3:.1f} s); keras/ours = {k / o:.2f}×")
+PYEOF
+[ "$SCALING" = 1 ] || exit 0
+echo "== scaling ($STEPS steps each; np > $CORES is oversubscribed)"
+for mode in global per-rank; do
+  for comm in $COMMS; do
+    $B steps --threads 1 --steps "$STEPS" --comm "$comm" --batch-mode "$mode"
+    [ "$CORES" -gt 1 ] && $B steps --threads "$CORES" --steps "$STEPS" --comm "$comm" --batch-mode "$mode"
+    for np in $RANKS; do
+      mpirun -np "$np" --oversubscribe --bind-to none $B steps --threads 1 --steps "$STEPS" --comm "$comm" --batch-mode "$mode"
+    done
+  done
+done

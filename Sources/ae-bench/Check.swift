@@ -1,0 +1,39 @@
+import ArgumentParser
+import Autoencoder
+import Collectives
+import LinearAlgebra
+import Storage
+
+/// The multi-rank equality check: full-batch steps on the same global batch, at any rank count; rank 0
+/// writes the final parameters. The tests compare np 1, 2 and 4.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Train full-batch steps and write the parameters (rank 0).")
+
+    @Option(help: "auto, gather or allreduce.") var comm: CommunicationChoice = .auto
+    @Option(help: "Steps (each one epoch of one full batch).") var steps = 2
+    @Flag(help: "Dense input instead of CSR.") var dense = false
+    @Option(help: "Where rank 0 writes the parameters (.npy).") var out: String
+
+    func run() throws {
+        let world = World.communicator()
+        BLAS.threads = 1
+        let rows = 24
+        let counts = SyntheticCounts.make(rows: rows, cols: 30, meanNonZeros: 6, clusters: 3, seed: 7)
+        let mine = counts.rows(RowPartition(total: rows, size: world.size).range(of: world.rank))
+        var config = TrainingConfiguration(architecture: Architecture(inputWidth: 30, hidden: [16, 8], bottleneck: 3))
+        config.epochs = steps
+        config.batchSize = rows
+        config.communication = comm
+        let result = try Trainer(configuration: config, communicator: world)
+            .train(training: dense ? .dense(mine.densified()) : .sparse(mine))
+        if world.rank == 0 {
+            let p = result.model.parameters
+            try AtomicFile.write(NPY.encode(Matrix(rows: 1, cols: p.count, storage: p)), to: out)
+            print("check: \(world.size) ranks, plan \(result.plan), loss \(result.history.map(\.loss))")
+        }
+        World.finish(world)
+    }
+}
+
+extension CommunicationChoice: ExpressibleByArgument {}
+extension BatchMode: ExpressibleByArgument {}
