@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(name: "allreduce-bench", dependencies: ["Collectives"], swiftSettings: fast),
 
         // The file readers under seeded mutation fuzzing (Scripts/fuzz.sh) and their regression tests.
-        .target(name: "FuzzTargets", dependencies: ["Storage", "LinearAlgebra", "Randomness"]),
+        .target(name: "FuzzTargets", dependencies: ["Storage", "LinearAlgebra", "Randomness", "Collectives", "TextFeatures", "Datasets", "Autoencoder"]),
         .executableTarget(name: "fuzz-readers", dependencies: ["FuzzTargets"]),
 
         // Autoencoder benchmarks and multi-rank checks (Scripts/bench/train.sh, AutoencoderTests).
@@ -80,6 +80,8 @@ let package = Package(
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
+        // The bad-input catalogue, write failures and rank failures through the real n2d-mpi (docs/RELIABILITY.md).
+        .testTarget(name: "ReliabilityTests", dependencies: ["Storage", "LinearAlgebra", "TestSupport"]),
         // Several hosts over TCP (network namespaces, Scripts/cluster); needs root, skips otherwise.
         .testTarget(name: "ClusterTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "AutoencoderTests", dependencies: ["Randomness", "Autoencoder", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "ae-bench"]),

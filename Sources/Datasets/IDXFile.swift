@@ -56,8 +56,51 @@ struct IDXFile {
         guard sizes.withUnsafeMutableBytes({ read(file, into: $0) }) == sizes.count else {
             throw FileError(path: path, problem: "truncated: the header announces \(magic[3]) dimensions but ends early")
         }
-        return (0..<Int(magic[3])).map { d in
+        let dimensions = (0..<Int(magic[3])).map { d in
             sizes[4 * d..<4 * d + 4].reduce(0) { $0 << 8 | Int($1) }
+        }
+        // Validate before anything is sized by the header (the product of the sizes may overflow).
+        var elements = 1
+        for size in dimensions.dropFirst() + dimensions.prefix(1) {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= maximumElements else {
+                throw FileError(path: path, problem: "header announces dimensions \(dimensions), larger than n2d-mpi accepts (\(maximumElements) values)")
+            }
+            elements = product
+        }
+        guard dimensions.dropFirst().allSatisfy({ $0 > 0 }) else {
+            throw FileError(path: path, problem: "header announces dimensions \(dimensions): a row holds no values")
+        }
+        return dimensions
+    }
+
+    /// The most values an IDX file may announce (2^34, as `.npy`).
+    static let maximumElements = 1 << 34
+
+    /// Throws unless the data holds the first `rows` rows, before anything is allocated for them.
+    func requireRows(_ rows: Int) throws {
+        guard rows > 0 else { return }
+        let file = try Self.open(path)
+        defer { gzclose(file) }
+        _ = try Self.readHeader(file, path: path)
+        var last: UInt8 = 0
+        let got = gzseek(file, rows * rowLength - 1, SEEK_CUR) < 0 ? 0 : withUnsafeMutableBytes(of: &last) { Self.read(file, into: $0) }
+        guard got == 1 else {
+            throw FileError(path: path, problem: "truncated: the header announces \(dimensions[0]) rows of \(rowLength) values, but the data ends in row \(try dataBytes() / rowLength)")
+        }
+    }
+
+    /// The bytes after the header (read through; called only for a file shorter than its header says).
+    private func dataBytes() throws -> Int {
+        let file = try Self.open(path)
+        defer { gzclose(file) }
+        _ = try Self.readHeader(file, path: path)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var total = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Self.read(file, into: $0) }
+            guard n > 0 else { return total }
+            total += n
         }
     }
 

@@ -12,11 +12,13 @@ struct IDXSource: RowSource {
     init(_ spec: DatasetSpec) throws {
         images = try IDXFile(path: spec.path)
         rowCount = min(images.dimensions[0], spec.maxRows ?? Int.max)
+        try images.requireRows(rowCount)
         if let labelPath = Self.labelsPath(for: spec.path), FileManager.default.fileExists(atPath: labelPath) {
             let file = try IDXFile(path: labelPath)
             guard file.dimensions[0] == images.dimensions[0], file.rowLength == 1 else {
                 throw FileError(path: labelPath, problem: "holds \(file.dimensions) labels, but \(spec.path) holds \(images.dimensions[0]) rows")
             }
+            try file.requireRows(rowCount)
             labels = file
         } else {
             labels = nil

@@ -67,6 +67,7 @@ public enum Pipeline {
             try VectorizeStage.run(settings.data, outputDirectory: directory, world: world)
         }
         say(summary.text)
+        try RunPreflight.check(settings, rows: shard.training.total, world: world)
         let dataPrint = StageLedger.fingerprint("\(summary.trainingDigest) \(summary.validationDigest) \(shard.columns)")
         try recordTrueLabels(shard, directory: directory, world: world)
 
@@ -166,7 +167,8 @@ public enum Pipeline {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw FileError(path: directory, problem: "cannot create the output directory (\(error.localizedDescription))")
+                let cause = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+                throw FileError(path: directory, problem: "cannot create the output directory (\(cause ?? error.localizedDescription))")
             }
             guard access(directory, W_OK) == 0 else {
                 throw FileError(path: directory, problem: "the output directory is not writable")

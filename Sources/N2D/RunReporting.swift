@@ -59,9 +59,9 @@ public enum RunConfigFile {
             ] as [String: Any],
             "output_dir": settings.outputDirectory, "force": settings.force, "baselines": settings.baselines,
         ]
+        try Pipeline.prepareOutputDirectory(settings.outputDirectory, world: world)
         try world.agreeing("write config.json") {
             guard world.rank == 0 else { return }
-            try FileManager.default.createDirectory(atPath: settings.outputDirectory, withIntermediateDirectories: true)
             let bytes = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
             try AtomicFile.write(Array(bytes) + [10], to: settings.outputDirectory + "/config.json")
         }
