@@ -36,6 +36,22 @@ public struct Architecture: Equatable, Codable, Sendable, CustomStringConvertibl
     /// The number of weights and biases.
     public var parameterCount: Int { weightOffset(layerCount) }
 
+    /// The parameter count when every width is positive and the count fits in an Int; nil for an
+    /// architecture no real file can hold (a checkpoint header is validated with it before reading).
+    public var checkedParameterCount: Int? {
+        let w = widths
+        guard w.allSatisfy({ $0 > 0 }) else { return nil }
+        var total = 0
+        for l in 0..<layerCount {
+            let (weights, o1) = w[l].multipliedReportingOverflow(by: w[l + 1])
+            let (layer, o2) = weights.addingReportingOverflow(w[l + 1])
+            let (sum, o3) = total.addingReportingOverflow(layer)
+            guard !o1, !o2, !o3 else { return nil }
+            total = sum
+        }
+        return total
+    }
+
     /// "5000-1024-512-256-10-256-512-1024-5000".
     public var description: String { widths.map(String.init).joined(separator: "-") }
 }

@@ -93,7 +93,9 @@ public enum CheckpointFile {
         } catch {
             throw CheckpointError(path: path, problem: "corrupted: the header is not valid (\(error))")
         }
-        let count = header.architecture.parameterCount
+        guard let count = header.architecture.checkedParameterCount, count <= Int(Int32.max) else {
+            throw CheckpointError(path: path, problem: "corrupted: the header describes an impossible network (\(header.architecture))")
+        }
         let expectedSize = lead.count + headerLength + 12 * count + 8
         guard count > 0, fileSize == expectedSize else {
             throw CheckpointError(path: path, problem: "corrupted or truncated: \(fileSize) bytes, expected \(expectedSize) for \(header.architecture)")
