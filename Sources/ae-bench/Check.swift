@@ -9,7 +9,7 @@ import Storage
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Train full-batch steps and write the parameters (rank 0).")
 
-    @Option(help: "auto, gather or allreduce.") var comm: CommunicationChoice = .auto
+    @Option(help: "auto, gather, allreduce or shared.") var comm: CommunicationChoice = .auto
     @Option(help: "Steps (each one epoch of one full batch).") var steps = 2
     @Flag(help: "Dense input instead of CSR.") var dense = false
     @Option(help: "Where rank 0 writes the parameters (.npy).") var out: String
