@@ -9,7 +9,8 @@ public enum LayerExchange: String, Codable, Sendable {
 
 /// The communication path a user asks for (`--comm`).
 public enum CommunicationChoice: String, Codable, CaseIterable, Sendable {
-    /// Per layer, whichever of gather and allreduce moves fewer bytes.
+    /// Per layer, whichever of gather and allreduce moves fewer bytes; `shared` instead when ranks
+    /// share a machine and the gathered layers hold most parameters (see `CommunicationPlan.init`).
     case auto
     case gather
     case allreduce
@@ -29,10 +30,20 @@ public struct CommunicationPlan: Equatable, Codable, Sendable, CustomStringConve
     public let bytesPerStep: Int
 
     /// Chooses per layer for `choice`: a layer is gathered when `B·(in + out)` (sparse first layer:
-    /// `B·(2·nnz + 2 + out)`) is less than the `2·(in·out + out)` of an allreduce.
+    /// `B·(2·nnz + 2 + out)`) is less than the `2·(in·out + out)` of an allreduce. `auto` becomes
+    /// `shared` when some machine runs several ranks (`ranksPerMachine`, the most on any machine) and
+    /// the layers it would gather hold at least 90% of the parameters (measured faster: docs/TRAINING.md).
     public init(choice: CommunicationChoice, architecture: Architecture, sparseInput: Bool, meanNonZeros: Double,
-                globalBatch: Int, ranks: Int) {
+                globalBatch: Int, ranks: Int, ranksPerMachine: Int = 1) {
         let widths = architecture.widths
+        var choice = choice
+        if choice == .auto && ranksPerMachine > 1 {
+            let perLayer = CommunicationPlan(choice: .auto, architecture: architecture, sparseInput: sparseInput,
+                                             meanNonZeros: meanNonZeros, globalBatch: globalBatch, ranks: ranks)
+            let gathered = perLayer.layers.indices.filter { perLayer.layers[$0] == .gather }
+                .map { widths[$0] * widths[$0 + 1] + widths[$0 + 1] }.reduce(0, +)
+            if 10 * gathered >= 9 * architecture.parameterCount { choice = .shared }
+        }
         var layers: [LayerExchange] = []
         var bytes = 0.0
         let share = Double(max(ranks - 1, 0)) / Double(max(ranks, 1))

@@ -51,7 +51,8 @@ public final class Trainer {
         if case .sparse(let csr) = training { meanNonZeros = Double(comm.allreduce(csr.nonZeroCount, op: .sum)) / Double(totalRows) }
         let globalBatch = schedule.shares.reduce(0, +)
         let plan = CommunicationPlan(choice: config.communication, architecture: arch, sparseInput: sparseInput,
-                                     meanNonZeros: meanNonZeros, globalBatch: globalBatch, ranks: comm.size)
+                                     meanNonZeros: meanNonZeros, globalBatch: globalBatch, ranks: comm.size,
+                                     ranksPerMachine: comm.allreduce(comm.localSize, op: .max))
         let fingerprint = config.fingerprint(trainingRows: totalRows, sparseInput: sparseInput)
 
         var restored = try restore(fingerprint: fingerprint)
