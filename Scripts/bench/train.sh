@@ -9,7 +9,7 @@
 #   3. scaling: step and epoch time at np 1 (1 and all threads), 2, 4, 8 (oversubscribed) for each
 #      communication path, global batch 32 and per-rank batch 32, bytes moved per step, peak memory.
 # Steps, not whole epochs, are timed (STEPS after 5 warm-up steps); epoch = median step × 782.
-# Usage: Scripts/bench/train.sh                 (env: REPEATS=3 STEPS=60 SCALING=1 RANKS="2 4 8" COMMS="gather allreduce auto")
+# Usage: Scripts/bench/train.sh                 (env: REPEATS=3 STEPS=60 SCALING=1 RANKS="2 4 8" COMMS="gather shared allreduce auto")
 # Python: ${N2D_BENCH_PYTHON:-python3} with keras and jax (Scripts/bench/setup-python.sh makes one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,7 +18,7 @@ REPEATS=${REPEATS:-3}
 STEPS=${STEPS:-60}
 SCALING=${SCALING:-1}
 RANKS=${RANKS:-"2 4 8"}
-COMMS=${COMMS:-"gather allreduce auto"}
+COMMS=${COMMS:-"gather shared allreduce auto"}
 CORES=$(nproc)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 KERAS_BACKEND=jax
 swift build -c release --product ae-bench >/dev/null

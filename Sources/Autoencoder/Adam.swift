@@ -84,11 +84,20 @@ public final class AdamOptimizer {
     private let c1: Float, c2: Float
 
     /// A fresh optimizer (zero moments) or one resumed from saved moments after `step` steps.
-    public init(settings: AdamSettings, parameterCount: Int, lazyOffset: Int = 0, lazyRows: Int = 0, lazyWidth: Int = 0,
-                moments: (m: [Float], v: [Float])? = nil, step: Int = 0) {
+    public convenience init(settings: AdamSettings, parameterCount: Int, lazyOffset: Int = 0, lazyRows: Int = 0, lazyWidth: Int = 0,
+                            moments: (m: [Float], v: [Float])? = nil, step: Int = 0) {
+        self.init(settings: settings, m: moments.map { FloatBuffer($0.m) } ?? FloatBuffer(count: parameterCount),
+                  v: moments.map { FloatBuffer($0.v) } ?? FloatBuffer(count: parameterCount),
+                  lazyOffset: lazyOffset, lazyRows: lazyRows, lazyWidth: lazyWidth, step: step)
+    }
+
+    /// An optimizer over moments held in `m` and `v` (e.g. memory shared by a machine's ranks), which
+    /// must reflect `step` completed steps.
+    public init(settings: AdamSettings, m: FloatBuffer, v: FloatBuffer, lazyOffset: Int = 0, lazyRows: Int = 0,
+                lazyWidth: Int = 0, step: Int = 0) {
         self.settings = settings
-        m = moments.map { FloatBuffer($0.m) } ?? FloatBuffer(count: parameterCount)
-        v = moments.map { FloatBuffer($0.v) } ?? FloatBuffer(count: parameterCount)
+        self.m = m
+        self.v = v
         self.step = step
         alphas = [Float](repeating: 0, count: step + 1)
         self.lazyOffset = lazyOffset
@@ -149,10 +158,13 @@ public final class AdamOptimizer {
 
     /// Brings every lazy row to the current step (zero gradient for the steps each missed), so that the
     /// parameters and moments equal those of the eager update.
-    public func flush(_ w: UnsafeMutablePointer<Float>, threads: Int) {
+    public func flush(_ w: UnsafeMutablePointer<Float>, threads: Int) { flush(w, threads: threads, share: .whole) }
+
+    /// `flush` of the lazy rows `share` owns (the only rows this rank ever updates on the shared path).
+    func flush(_ w: UnsafeMutablePointer<Float>, threads: Int, share: WorkShare) {
         let target = step
         parallelChunks(lazyRows, threads: threads, granule: 1) { range in
-            for row in range where Int(self.rowStep[row]) < target {
+            for row in range where share.owns(row) && Int(self.rowStep[row]) < target {
                 self.update(w, row: row, gradient: nil, through: target)
             }
         }

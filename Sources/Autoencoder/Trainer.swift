@@ -12,7 +12,8 @@ public struct TrainingError: Error, CustomStringConvertible, Sendable {
 /// Data-parallel autoencoder training (see DESIGN.md "Semantics"): every rank holds the whole model
 /// and trains on its share of every global batch, drawn from its own rows; the exact full-batch
 /// gradient is formed by the `CommunicationPlan`; Adam runs on every rank (lazily for the rows of a
-/// sparse first layer). Every rank must call `train` with its own rows.
+/// sparse first layer), or, on the shared path, once per machine with each of its ranks updating a
+/// slice of one shared copy. Every rank must call `train` with its own rows.
 public final class Trainer {
     public let configuration: TrainingConfiguration
     public let communicator: Communicator
@@ -51,19 +52,24 @@ public final class Trainer {
         if case .sparse(let csr) = training { meanNonZeros = Double(comm.allreduce(csr.nonZeroCount, op: .sum)) / Double(totalRows) }
         let globalBatch = schedule.shares.reduce(0, +)
         let plan = CommunicationPlan(choice: config.communication, architecture: arch, sparseInput: sparseInput,
-                                     meanNonZeros: meanNonZeros, globalBatch: globalBatch, ranks: comm.size)
+                                     meanNonZeros: meanNonZeros, globalBatch: globalBatch, ranks: comm.size,
+                                     ranksPerMachine: comm.allreduce(comm.localSize, op: .max))
         let fingerprint = config.fingerprint(trainingRows: totalRows, sparseInput: sparseInput)
 
         var restored = try restore(fingerprint: fingerprint)
-        let parameters = FloatBuffer(restored?.parameters ?? AutoencoderModel.glorotUniform(arch, seed: config.seed).parameters)
+        let store = ParameterStore(initial: restored?.parameters ?? AutoencoderModel.glorotUniform(arch, seed: config.seed).parameters,
+                                   moments: restored.map { ($0.firstMoments, $0.secondMoments) },
+                                   sharedOn: plan.sharedUpdate ? comm : nil)
+        // Collective over each machine's ranks, reached by all of them: every exit below is agreed.
+        defer { store.free() }
+        let parameters = store.parameters
         let threads = max(1, config.threads ?? BLAS.threads)
-        let adam = AdamOptimizer(settings: config.adam, parameterCount: arch.parameterCount,
+        let adam = AdamOptimizer(settings: config.adam, m: store.firstMoments, v: store.secondMoments,
                                  lazyOffset: 0, lazyRows: sparseInput ? arch.inputWidth : 0, lazyWidth: arch.widths[1],
-                                 moments: restored.map { ($0.firstMoments, $0.secondMoments) },
                                  step: restored?.header.adamStep ?? 0)
         let step = TrainingStep(architecture: arch, communicator: comm, plan: plan, sparseInput: sparseInput,
                                 batchCapacity: schedule.largestBatch(rank: comm.rank),
-                                parameters: parameters, adam: adam, threads: threads)
+                                store: store, adam: adam, threads: threads)
         var history = restored?.header.history ?? []
         let resumedAfter = restored?.header.epochsDone
         restored = nil  // the buffers above hold their own copies
@@ -84,7 +90,8 @@ public final class Trainer {
                                            runningLoss: squaredError / Double(max(localRows * arch.inputWidth, 1)),
                                            samplesPerSecond: Double(localRows * comm.size) / max(Date().timeIntervalSince(started), 1e-9)))
             }
-            adam.flush(parameters.pointer, threads: threads)
+            adam.flush(parameters.pointer, threads: threads, share: store.share)
+            store.synchronize()  // shared: every slice is current before validation, checkpoint and the result read it
             // Every rank contributes all four sums, with or without validation rows of its own.
             var sums = [squaredError, Double(localRows), 0, 0]
             if let validation {

@@ -7,13 +7,22 @@ import LinearAlgebra
 ///
 /// Every rank ends the step with the same parameters: gathered layers are computed from the same
 /// gathered rows in the same order on every rank; allreduced layers from the same reduced sums.
+/// On the shared path (`plan.sharedUpdate`) the parameters are one copy per machine: each rank forms
+/// the gradient and runs Adam for its `share` of every layer's row blocks, of the sparse first
+/// layer's rows and of the biases, between two machine-wide `store.synchronize()` points.
 final class TrainingStep {
     let architecture: Architecture
     let communicator: Communicator
     let plan: CommunicationPlan
     let threads: Int
+    let store: ParameterStore
     let parameters: FloatBuffer
     let adam: AdamOptimizer
+    /// This rank's part of the update (`.whole` unless the update is shared).
+    let share: WorkShare
+    /// For each layer, the index of its first row block among all layers' blocks (blocks are shared
+    /// out by this global index, so layers of few blocks still spread over the ranks).
+    private let firstBlock: [Int]
     let work: Workspace
     /// Partial gradients of the allreduced layers (flat, parameter layout); zero outside a step for
     /// the sparse first layer's rows.
@@ -30,13 +39,22 @@ final class TrainingStep {
     private(set) var timings = StepTimings()
 
     init(architecture: Architecture, communicator: Communicator, plan: CommunicationPlan, sparseInput: Bool,
-         batchCapacity: Int, parameters: FloatBuffer, adam: AdamOptimizer, threads: Int) {
+         batchCapacity: Int, store: ParameterStore, adam: AdamOptimizer, threads: Int) {
         self.architecture = architecture
         self.communicator = communicator
         self.plan = plan
         self.threads = threads
-        self.parameters = parameters
+        self.store = store
+        parameters = store.parameters
+        share = store.share
         self.adam = adam
+        var first: [Int] = []
+        var next = 0
+        for l in 0..<architecture.layerCount {
+            first.append(next)
+            next += Self.blocking(inW: architecture.widths[l], outW: architecture.widths[l + 1]).count
+        }
+        firstBlock = first
         work = Workspace(architecture: architecture, capacity: max(batchCapacity, 1))
         gradient = plan.layers.contains(.allreduce) ? FloatBuffer(count: architecture.parameterCount) : nil
         touched = sparseInput && plan.layers[0] == .allreduce ? FloatBuffer(count: architecture.inputWidth) : nil
@@ -56,6 +74,9 @@ final class TrainingStep {
         Network.load(batch, into: work)
         if let sparse { catchUpRows(read: sparse) }
         timings.update += clock.lap()
+        // Shared: every slice's last update and catch-up are done before any rank reads the weights.
+        if plan.sharedUpdate { store.synchronize() }
+        timings.communication += clock.lap()
         Network.forward(p, rows: rows, sparse: sparse, layers: architecture.layerCount, work: work)
         let squaredError = Network.outputError(rows: rows, globalRows: globalRows, work: work)
         var pending: [PendingCollective] = []
@@ -76,21 +97,26 @@ final class TrainingStep {
 
     // MARK: lazy first-layer rows
 
-    /// The distinct columns of `csr`, in first-seen order.
-    private func distinctColumns(_ csr: CSRMatrix) -> [Int] {
+    /// The distinct values of `columnIndices`, in first-seen order.
+    private func distinctColumns(_ columnIndices: [Int32]) -> [Int] {
         stamp &+= 1
         var columns: [Int] = []
-        columns.reserveCapacity(csr.nonZeroCount)
-        for c in csr.columnIndices where columnMark[Int(c)] != stamp {
+        columns.reserveCapacity(columnIndices.count)
+        for c in columnIndices where columnMark[Int(c)] != stamp {
             columnMark[Int(c)] = stamp
             columns.append(Int(c))
         }
         return columns
     }
 
-    /// Catches up the first-layer rows this batch reads, before the forward pass reads them.
+    /// Catches up the first-layer rows this batch reads, before the forward pass reads them. Shared:
+    /// any rank of the machine may read any row, so each rank catches up the rows it owns that any
+    /// rank's batch reads (catching up a row no one here reads is harmless: the arithmetic is the same).
     private func catchUpRows(read csr: CSRMatrix) {
-        let columns = distinctColumns(csr)
+        var columns = distinctColumns(csr.columnIndices)
+        if plan.sharedUpdate {
+            columns = distinctColumns(communicator.allgather(columns.map { Int32($0) })).filter(share.owns)
+        }
         let (adam, p) = (adam, parameters.pointer)
         columns.withUnsafeBufferPointer { cols in
             parallelChunks(cols.count, threads: threads, granule: 1) { range in
@@ -162,6 +188,8 @@ final class TrainingStep {
         }
         timings.forwardBackward += clock.lap()
         let all = communicator.allgather(send)
+        // Shared: every rank has finished reading the weights in its backward pass before any slice changes.
+        if plan.sharedUpdate { store.synchronize() }
         timings.communication += clock.lap()
         all.withUnsafeBufferPointer { buffer in
             let blocks = RankBlocks(buffer.baseAddress!, ranks: communicator.size, gathered: gathered,
@@ -172,6 +200,7 @@ final class TrainingStep {
                 } else {
                     updateDenseLayer(l, parts: blocks.parts(position))
                 }
+                guard share.owns(l) else { continue }
                 let bOffset = architecture.biasOffset(l)
                 let bias = scratch[0].pointer
                 bias.update(repeating: 0, count: widths[l + 1])
@@ -190,10 +219,10 @@ final class TrainingStep {
     private func updateDenseLayer(_ l: Int, parts: [RankBlocks.Part]) {
         let widths = architecture.widths
         let (inW, outW) = (widths[l], widths[l + 1])
-        let blockRows = max(1, min(inW, Self.blockFloats / outW))
-        let blockCount = (inW + blockRows - 1) / blockRows
+        let (blockRows, blockCount) = Self.blocking(inW: inW, outW: outW)
+        let owned = (0..<blockCount).filter { share.owns(firstBlock[l] + $0) }
         let wOffset = architecture.weightOffset(l)
-        let workers = min(threads, blockCount)
+        let workers = min(threads, owned.count)
         let (adam, p, scratch) = (adam, parameters.pointer, scratch)
         let formAndApply = { (b: Int, block: UnsafeMutablePointer<Float>) in
             let i0 = b * blockRows, n = min(blockRows, inW - i0)
@@ -208,18 +237,24 @@ final class TrainingStep {
             adam.update(p, range: start..<start + n * outW, gradient: block, threads: 1)
         }
         if workers <= 1 {
-            for b in 0..<blockCount { formAndApply(b, scratch[0].pointer) }
+            for b in owned { formAndApply(b, scratch[0].pointer) }
             return
         }
         let blasThreads = BLAS.threads
         BLAS.threads = 1
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for b in stride(from: w, to: blockCount, by: workers) { formAndApply(b, scratch[w].pointer) }
+            for k in stride(from: w, to: owned.count, by: workers) { formAndApply(owned[k], scratch[w].pointer) }
         }
         BLAS.threads = blasThreads
     }
 
-    /// The sparse first layer: for each column any rank's rows touch, its gradient row
+    /// A dense layer's weight gradient is formed (and updated) `rows` input rows at a time, in `count` blocks.
+    static func blocking(inW: Int, outW: Int) -> (rows: Int, count: Int) {
+        let rows = max(1, min(inW, blockFloats / outW))
+        return (rows, (inW + rows - 1) / rows)
+    }
+
+    /// The sparse first layer: for each column any rank's rows touch (and this rank's share owns), its gradient row
     /// `Σ_i x_ic · δ_i` (rows in global order), then that row's (lazy) Adam update.
     private func updateSparseFirstLayer(blocks: RankBlocks) {
         let outW = architecture.widths[1]
@@ -230,7 +265,8 @@ final class TrainingStep {
             for i in 0..<part.rows {
                 let length = Int(part.rowLengths![i].bitPattern)
                 for _ in 0..<length {
-                    entries.append((Int32(bitPattern: part.columns![k].bitPattern), part.delta + i * outW, part.values![k]))
+                    let column = Int32(bitPattern: part.columns![k].bitPattern)
+                    if share.owns(Int(column)) { entries.append((column, part.delta + i * outW, part.values![k])) }
                     k += 1
                 }
             }

@@ -15,6 +15,7 @@ MPI_Request cmpi_request_null(void) { return MPI_REQUEST_NULL; }
 MPI_Status *cmpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
 MPI_Info cmpi_info_null(void) { return MPI_INFO_NULL; }
 int cmpi_comm_type_shared(void) { return MPI_COMM_TYPE_SHARED; }
+int cmpi_mode_nocheck(void) { return MPI_MODE_NOCHECK; }
 int cmpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 int cmpi_max_processor_name(void) { return MPI_MAX_PROCESSOR_NAME; }
 int cmpi_max_library_version_string(void) { return MPI_MAX_LIBRARY_VERSION_STRING; }

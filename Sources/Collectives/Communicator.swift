@@ -35,6 +35,9 @@ public protocol Communicator: AnyObject {
     /// Each rank sends `sendCounts[r]` consecutive elements to rank r and receives `recvCounts[r]` from it.
     func alltoallv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>, sendCounts: [Int],
                                         into recv: UnsafeMutableBufferPointer<T>, recvCounts: [Int])
+    /// Allocates `floats` zeroed floats that all ranks of this machine share (see `SharedFloats`).
+    /// Collective: every rank of the communicator calls it, in the same order as the other collectives.
+    func allocateShared(floats: Int) -> SharedFloats
     /// Ends the whole job at once (every rank), after printing `message` on standard error.
     func abort(message: String, code: Int32) -> Never
 }

@@ -38,6 +38,12 @@ public final class LocalCommunicator: Communicator {
         precondition(sendCounts == recvCounts, "alltoallv: one rank sends what it receives")
         copyOwnPiece(UnsafeBufferPointer(rebasing: send[0..<sendCounts[0]]), into: recv, counts: recvCounts)
     }
+    public func allocateShared(floats: Int) -> SharedFloats {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(floats, 1) * 4, alignment: 64)
+        let pointer = raw.bindMemory(to: Float.self, capacity: max(floats, 1))
+        pointer.initialize(repeating: 0, count: max(floats, 1))
+        return SharedFloats(pointer: pointer, count: floats, barrier: {}, release: { pointer.deallocate() })
+    }
     public func abort(message: String, code: Int32) -> Never {
         writeStandardError(message)
         exit(code)

@@ -21,6 +21,8 @@ public final class MPICommunicator: Communicator {
     /// several ranks, else nil.
     public let watchdog: CollectiveWatchdog?
     private let comm: MPI_Comm
+    /// The ranks of this machine (`MPI_Comm_split_type` shared), for shared-memory windows.
+    private let nodeComm: MPI_Comm
 
     private init(collectiveTimeout: Double?) {
         comm = cmpi_comm_world()
@@ -35,7 +37,7 @@ public final class MPICommunicator: Communicator {
         var lr: Int32 = 0, ls: Int32 = 1
         MPI_Comm_rank(local, &lr)
         MPI_Comm_size(local, &ls)
-        MPI_Comm_free(&local)
+        nodeComm = local!
         localRank = Int(lr)
         localSize = Int(ls)
 
@@ -128,6 +130,37 @@ public final class MPICommunicator: Communicator {
         _ = watched("MPI_Alltoallv") {
             MPI_Alltoallv(send.baseAddress, sc, sd, datatype(T.self), recv.baseAddress, rc, rd, datatype(T.self), comm)
         }
+    }
+
+    /// One `MPI_Win_allocate_shared` window over this machine's ranks: local rank 0 holds all of it,
+    /// every rank finds its address with `MPI_Win_shared_query`. The window stays in a passive-target
+    /// epoch (`MPI_Win_lock_all`) for its life, so `synchronize` is the MPI-3 separate-model idiom
+    /// sync / barrier / sync.
+    public func allocateShared(floats: Int) -> SharedFloats {
+        var base: UnsafeMutableRawPointer?
+        var window: MPI_Win?
+        let bytes = localRank == 0 ? max(floats, 1) * 4 : 0
+        _ = watched("MPI_Win_allocate_shared") {
+            MPI_Win_allocate_shared(MPI_Aint(bytes), 4, cmpi_info_null(), nodeComm, &base, &window)
+        }
+        var size: MPI_Aint = 0
+        var unit: Int32 = 0
+        MPI_Win_shared_query(window, 0, &size, &unit, &base)
+        precondition(base != nil && Int(size) >= max(floats, 1) * 4, "MPI_Win_shared_query: no shared block of \(floats) floats")
+        MPI_Win_lock_all(cmpi_mode_nocheck(), window)
+        let pointer = base!.bindMemory(to: Float.self, capacity: max(floats, 1))
+        if localRank == 0 { pointer.initialize(repeating: 0, count: max(floats, 1)) }
+        let node = nodeComm
+        let sync = { [weak self] in
+            MPI_Win_sync(window)
+            _ = self?.watched("MPI_Barrier (node)") { MPI_Barrier(node) }
+            MPI_Win_sync(window)
+        }
+        sync()
+        return SharedFloats(pointer: pointer, count: floats, barrier: sync, release: {
+            MPI_Win_unlock_all(window)
+            MPI_Win_free(&window)
+        })
     }
 
     public func abort(message: String, code: Int32) -> Never {

@@ -9,10 +9,12 @@ import Storage
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Train full-batch steps and write the parameters (rank 0).")
 
-    @Option(help: "auto, gather or allreduce.") var comm: CommunicationChoice = .auto
+    @Option(help: "auto, gather, allreduce or shared.") var comm: CommunicationChoice = .auto
     @Option(help: "Steps (each one epoch of one full batch).") var steps = 2
     @Flag(help: "Dense input instead of CSR.") var dense = false
     @Option(help: "Where rank 0 writes the parameters (.npy).") var out: String
+    @Option(help: "Checkpoint path (written each step; read with --resume).") var checkpoint: String?
+    @Flag(help: "Continue from --checkpoint.") var resume = false
 
     func run() throws {
         let world = World.communicator()
@@ -24,6 +26,8 @@ struct CheckCommand: ParsableCommand {
         config.epochs = steps
         config.batchSize = rows
         config.communication = comm
+        config.checkpointPath = checkpoint
+        config.resume = resume
         let result = try Trainer(configuration: config, communicator: world)
             .train(training: dense ? .dense(mine.densified()) : .sparse(mine))
         if world.rank == 0 {

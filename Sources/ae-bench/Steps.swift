@@ -14,7 +14,7 @@ struct StepsCommand: ParsableCommand {
     @Option(help: "Bottleneck width.") var bottleneck = 10
     @Option(help: "Batch size (global or per rank, see --batch-mode).") var batchSize = 32
     @Option(help: "global or per-rank.") var batchMode: BatchMode = .global
-    @Option(help: "auto, gather or allreduce.") var comm: CommunicationChoice = .auto
+    @Option(help: "auto, gather, allreduce or shared.") var comm: CommunicationChoice = .auto
     @Option(help: "Steps to time (after 5 warm-up steps).") var steps = 60
     @Option(help: "OpenBLAS threads per rank.") var threads = 1
     @Flag(help: "Also measure the sgemm and triad ceilings with this rank's threads and print the split.") var ceilings = false

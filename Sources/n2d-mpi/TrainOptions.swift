@@ -23,7 +23,7 @@ struct TrainOptions: ParsableArguments {
     @Option(help: "global: --batch-size is the global batch (same update at any rank count); per-rank: each rank takes --batch-size rows and the rate scales with the ranks after a 1-epoch warm-up.")
     var batchMode: BatchMode = .global
 
-    @Option(help: "How ranks form the gradient: auto (per layer, fewer bytes), gather (allgather layer inputs and errors), allreduce.")
+    @Option(help: "How ranks form the gradient: auto (shared when ranks share a machine, else per layer whichever moves fewer bytes), gather (allgather layer inputs and errors), allreduce, shared (gather, with one parameter copy per machine whose ranks split the update).")
     var comm: CommunicationChoice = .auto
 
     @Flag(help: "Continue from <output-dir>/model.ckpt if it exists (same configuration required).")

@@ -46,6 +46,19 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// One process: the shared path's store is plain memory and its one rank owns every slice, so it
+    /// is the gather path's arithmetic exactly.
+    func testSharedPathInOneProcessEqualsTheGatherPathExactly() throws {
+        var gather = configuration(epochs: 2), shared = configuration(epochs: 2)
+        gather.communication = .gather
+        shared.communication = .shared
+        for features in [FeatureMatrix.sparse(data.rows(0..<200)), .dense(data.rows(0..<200).densified())] {
+            let a = try train(gather, features), b = try train(shared, features)
+            XCTAssertEqual(b.plan.description, "shared")
+            XCTAssertEqual(a.model.parameters, b.model.parameters)
+        }
+    }
+
     func testResumeEndsBitIdenticalToAnUninterruptedRun() throws {
         let dir = TestPaths.temporaryDirectory("ae-resume")
         var full = configuration(epochs: 3)

@@ -19,6 +19,7 @@ MPI_Request cmpi_request_null(void);
 MPI_Status *cmpi_status_ignore(void);
 MPI_Info cmpi_info_null(void);
 int cmpi_comm_type_shared(void);
+int cmpi_mode_nocheck(void);
 int cmpi_thread_funneled(void);
 int cmpi_max_processor_name(void);
 int cmpi_max_library_version_string(void);
