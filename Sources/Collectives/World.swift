@@ -10,6 +10,14 @@ public enum World {
         return markers.contains { getenv($0) != nil } || getenv("N2D_FORCE_MPI") != nil
     }
 
+    /// This process's rank as the launcher announced it (before MPI is initialised), 0 without one.
+    public static var launchRank: Int {
+        for name in ["OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"] {
+            if let value = getenv(name), let rank = Int(String(cString: value)) { return rank }
+        }
+        return 0
+    }
+
     /// The world communicator: MPI when launched by mpirun (or `N2D_FORCE_MPI` is set),
     /// otherwise a one-rank `LocalCommunicator` that makes no MPI call. `collectiveTimeout` (seconds)
     /// bounds each MPI collective with a `CollectiveWatchdog`; default `N2D_COLLECTIVE_TIMEOUT`, else none.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -68,4 +69,12 @@ struct DoctorCommand: ParsableCommand {
     }
 }
 
-N2DCommand.main()
+// Parse errors and --help are printed by rank 0 alone: under mpirun every rank parses the same
+// arguments, and interleaved copies of one message would be unreadable.
+do {
+    var command = try N2DCommand.parseAsRoot()
+    try command.run()
+} catch {
+    if World.launchRank != 0 { exit(N2DCommand.exitCode(for: error).rawValue) }
+    N2DCommand.exit(withError: error)
+}
