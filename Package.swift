@@ -50,6 +50,7 @@ let package = Package(
         ], swiftSettings: fast),
         .executableTarget(name: "n2d-mpi", dependencies: [
             "N2D", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // Exercises every collective under mpirun; the multi-rank tests launch it.
         .executableTarget(name: "collectives-check", dependencies: ["Collectives"]),

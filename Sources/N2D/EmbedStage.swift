@@ -44,13 +44,13 @@ public enum EmbedStage {
             guard isRoot else { return }
             switch event {
             case let .neighbors(method, rows):
-                say("embed: \(method.rawValue) kNN (\(options.parameters.knn == .auto ? "auto: " : "")\(rows) rows, k = \(options.parameters.neighbors)) on \(world.size) rank(s) × \(threads) thread(s)")
+                Console.say("embed: \(method.rawValue) kNN (\(options.parameters.knn == .auto ? "auto: " : "")\(rows) rows, k = \(options.parameters.neighbors)) on \(world.size) rank(s) × \(threads) thread(s)")
             case let .neighborRound(round, rounds, changed):
-                say("embed: NN-descent round \(round)/\(rounds): \(changed) neighbour entries changed")
+                Console.say("embed: NN-descent round \(round)/\(rounds): \(changed) neighbour entries changed")
             case let .initialisation(method):
-                say("embed: initialisation: \(method)")
+                Console.say("embed: initialisation: \(method)")
             case let .epoch(done, total):
-                if layoutLine == nil { layoutLine = ProgressLine(label: "umap layout", total: total, unit: "epochs", enabled: true) }
+                if layoutLine == nil { layoutLine = ProgressLine(label: "umap layout", total: total, unit: "epochs", enabled: Console.showsProgress) }
                 if done == total { layoutLine?.finish() } else { layoutLine?.update(done) }
             }
         }
@@ -81,9 +81,5 @@ public enum EmbedStage {
             "seed": Int(p.seed), "ranks": world.size, "threads_per_rank": threads, "graph_edges": result.edges,
             "seconds": result.seconds.merging(["total": seconds]) { $1 },
         ]
-    }
-
-    private static func say(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -1,5 +1,6 @@
 import Collectives
 import LinearAlgebra
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,8 +15,9 @@ public enum Launch {
     /// - A `RankFailure` (agreed by every rank) ends every rank with exit code 1; rank 0 prints it.
     /// - Any other error is unexpected on the other ranks, which may be waiting in a collective: it is
     ///   printed with the rank and the whole job is aborted (exit code 1), so no rank waits forever.
-    public static func run(blasThreads: Int? = nil, _ job: (Communicator) throws -> Void) -> Never {
+    public static func run(blasThreads: Int? = nil, logLevel: Logger.Level = .info, _ job: (Communicator) throws -> Void) -> Never {
         let world = World.communicator()
+        Console.configure(world: world, level: logLevel)
         BLAS.threads = BLAS.threadsPerRank(ranksOnMachine: world.localSize, cores: availableCores(),
                                            requested: blasThreads ?? environmentInt("N2D_BLAS_THREADS"))
         do {

@@ -59,13 +59,14 @@ public enum Pipeline {
         try prepareOutputDirectory(directory, world: world)
         var ledger = StageLedger(directory: directory)
         var skipped: [String] = []
-        func say(_ text: String) { if isRoot { writeStandardError(text) } }
+        func say(_ text: String) { Console.say(text) }
 
         // 1. vectorize (always: it is the cheapest stage and every later one needs the rows)
         say("[1/5] vectorize \(settings.data.path) on \(world.size) rank(s)")
         let (shard, summary) = try timer.time("vectorize") {
             try VectorizeStage.run(settings.data, outputDirectory: directory, world: world)
         }
+        Console.detail("rows \(shard.training.rows.lowerBound)..<\(shard.training.rows.upperBound) of \(shard.training.total) on this rank")
         say(summary.text)
         try RunPreflight.check(settings, rows: shard.training.total, world: world)
         let dataPrint = StageLedger.fingerprint("\(summary.trainingDigest) \(summary.validationDigest) \(shard.columns)")

@@ -29,7 +29,7 @@ public enum TrainStage {
         var line: ProgressLine?
         let result = try Trainer(configuration: config, communicator: world).train(training: training, validation: validation, progress: { p in
             guard world.rank == 0, showProgress else { return }
-            if line == nil { line = ProgressLine(label: "train", total: p.epochs * p.stepsPerEpoch, unit: "steps", enabled: true) }
+            if line == nil { line = ProgressLine(label: "train", total: p.epochs * p.stepsPerEpoch, unit: "steps", enabled: Console.showsProgress) }
             line?.update((p.epoch - 1) * p.stepsPerEpoch + p.step,
                          detail: String(format: "epoch %d/%d step %d/%d loss %.5f %.0f samples/s",
                                         p.epoch, p.epochs, p.step, p.stepsPerEpoch, p.runningLoss, p.samplesPerSecond))
@@ -37,7 +37,7 @@ public enum TrainStage {
         let last = result.history.last
         line?.finish(detail: last.map { String(format: "loss %.5f", $0.loss) + ($0.validationLoss.map { String(format: " val_loss %.5f", $0) } ?? "") } ?? "")
         if world.rank == 0 && showProgress {
-            writeStandardError("train: communication \(result.plan) (\(String(format: "%.2f", Double(result.plan.bytesPerStep) / 1e6)) MB per step per rank)"
+            Console.say("train: communication \(result.plan) (\(String(format: "%.2f", Double(result.plan.bytesPerStep) / 1e6)) MB per step per rank)"
                                + (result.resumedAfterEpoch.map { ", resumed after epoch \($0)" } ?? ""))
         }
         let ownCodes = result.model.encode(training)

@@ -32,7 +32,7 @@ struct ClusterCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        Launch.run(blasThreads: runtime.blasThreads) { world in
+        Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
             let input = try world.agreeing("cluster (reading inputs)") { () -> (Matrix, TrueLabels?)? in
                 guard world.rank == 0 else { return nil }
                 try FileManager.default.createDirectory(atPath: job.outputDir, withIntermediateDirectories: true)

@@ -27,7 +27,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         let options = EmbedStage.Options(outputDirectory: job.outputDir, codesPath: codes, parameters: umap.parameters(job),
                                          saveKNN: saveKnn)
-        Launch.run(blasThreads: runtime.blasThreads) { world in
+        Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
             try EmbedStage.run(options, world: world)
         }
     }

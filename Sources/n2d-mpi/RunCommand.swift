@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
             training: { [training, job] width in training.configuration(inputWidth: width, job: job) },
             umap: umap.parameters(job), cluster: clustering.settings(job), outputDirectory: job.outputDir,
             force: force, baselines: baselines, plots: !noPlots)
-        Launch.run(blasThreads: runtime.blasThreads) { world in
+        Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
             StopRequest.install()
             try InputCheck.requireInput(settings.data.path, preset: settings.preset, world: world)
             try RunConfigFile.write(settings, arguments: Array(CommandLine.arguments.dropFirst()), world: world)

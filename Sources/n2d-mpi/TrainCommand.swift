@@ -20,7 +20,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        Launch.run(blasThreads: runtime.blasThreads) { world in
+        Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
             StopRequest.install()
             let (shard, _) = try VectorizeStage.run(data.spec(job), outputDirectory: job.outputDir, world: world)
             let output = try TrainStage.run(world: world, training: shard.training.features,

@@ -19,7 +19,7 @@ struct VectorizeCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        Launch.run(blasThreads: runtime.blasThreads) { world in
+        Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
             let (_, summary) = try VectorizeStage.run(data.spec(job), outputDirectory: job.outputDir, world: world)
             if world.rank == 0 { print(summary.text) }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,17 @@ struct RuntimeOptions: ParsableArguments {
         valueName: "seconds"))
     var collectiveTimeout: Double?
 
+    @Flag(help: "Print only warnings, errors and the final summary (no stage or progress lines).")
+    var quiet = false
+
+    @Flag(help: "Also print every rank's own lines (its rows, its timings), prefixed with the rank.")
+    var verbose = false
+
+    /// The logging level the flags ask for.
+    var logLevel: Logger.Level { quiet ? .warning : verbose ? .debug : .info }
+
     func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose contradict each other; pass one.") }
         if let blasThreads, blasThreads < 1 {
             throw ValidationError("--blas-threads must be at least 1 (got \(blasThreads)).")
         }
@@ -57,7 +68,7 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        Launch.run(blasThreads: runtime.blasThreads) { world in
+        Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
             let report = Doctor.run(world)
             if world.rank == 0 {
                 report.rankLines.forEach { print($0) }
