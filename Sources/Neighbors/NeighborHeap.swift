@@ -37,21 +37,7 @@ struct NeighborHeap {
     @inlinable @discardableResult
     func pushUnchecked(_ distance: Float, _ index: Int32, flag: UInt8 = 0) -> Bool {
         guard distance < distances[0] else { return false }
-        var i = 0
-        while true {
-            let left = 2 * i + 1
-            if left >= capacity { break }
-            let right = left + 1
-            let child = right < capacity && distances[right] > distances[left] ? right : left
-            if distances[child] <= distance { break }
-            distances[i] = distances[child]
-            indices[i] = indices[child]
-            flags?[i] = flags![child]
-            i = child
-        }
-        distances[i] = distance
-        indices[i] = index
-        flags?[i] = flag
+        siftDown(distance, index, flag: flag, within: capacity)
         return true
     }
 
@@ -71,22 +57,27 @@ struct NeighborHeap {
             distances[n] = distances[0]
             indices[n] = indices[0]
             flags?[n] = flags![0]
-            // sift the moved element down within the first n slots
-            var i = 0
-            while true {
-                let left = 2 * i + 1
-                if left >= n { break }
-                let right = left + 1
-                let child = right < n && distances[right] > distances[left] ? right : left
-                if distances[child] <= d { break }
-                distances[i] = distances[child]
-                indices[i] = indices[child]
-                flags?[i] = flags![child]
-                i = child
-            }
-            distances[i] = d
-            indices[i] = x
-            flags?[i] = f
+            siftDown(d, x, flag: f, within: n)
         }
+    }
+
+    /// Places (distance, index, flag) at the root of the max-heap made of the first `count` slots
+    /// and sifts it down to where it belongs.
+    @inlinable func siftDown(_ distance: Float, _ index: Int32, flag: UInt8, within count: Int) {
+        var i = 0
+        while true {
+            let left = 2 * i + 1
+            if left >= count { break }
+            let right = left + 1
+            let child = right < count && distances[right] > distances[left] ? right : left
+            if distances[child] <= distance { break }
+            distances[i] = distances[child]
+            indices[i] = indices[child]
+            flags?[i] = flags![child]
+            i = child
+        }
+        distances[i] = distance
+        indices[i] = index
+        flags?[i] = flag
     }
 }
