@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Adam's hyper-parameters; the defaults are Keras's.
@@ -22,46 +23,17 @@ public struct AdamSettings: Equatable, Codable, Sendable {
 /// One kernel serves the eager update and the lazy catch-up: it applies a run of steps to a range,
 /// with the gradient on the last step only and zero before it. A step with zero gradient is the very
 /// same arithmetic as the eager update of an untouched element, so catching a row up late gives
-/// bit-identical results while reading and writing its memory once.
+/// bit-identical results while reading and writing its memory once. The loop is C (`CKernels`):
+/// Swift computes a SIMD vector's square root one lane at a time.
 enum AdamKernel {
-    typealias V = SIMD16<Float>
-
     /// Applies `alphas.count` steps to `w`, `m`, `v` over `count` elements; `g` (if any) is the last
     /// step's gradient, earlier steps see zero.
     @inline(__always)
     static func apply(w: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
                       g: UnsafePointer<Float>?, count: Int, alphas: UnsafeBufferPointer<Float>,
                       c1: Float, c2: Float, epsilon: Float) {
-        let steps = alphas.count
-        guard steps > 0 else { return }
-        var i = 0
-        let vc1 = V(repeating: c1), vc2 = V(repeating: c2), veps = V(repeating: epsilon)
-        while i + 16 <= count {
-            var wv = UnsafeRawPointer(w + i).loadUnaligned(as: V.self)
-            var mv = UnsafeRawPointer(m + i).loadUnaligned(as: V.self)
-            var vv = UnsafeRawPointer(v + i).loadUnaligned(as: V.self)
-            for k in 0..<steps {
-                let gv = (k == steps - 1 && g != nil) ? UnsafeRawPointer(g! + i).loadUnaligned(as: V.self) : V()
-                mv = mv + (gv - mv) * vc1
-                vv = vv + (gv * gv - vv) * vc2
-                wv = wv - (mv * V(repeating: alphas[k])) / (vv.squareRoot() + veps)
-            }
-            UnsafeMutableRawPointer(w + i).storeBytes(of: wv, as: V.self)
-            UnsafeMutableRawPointer(m + i).storeBytes(of: mv, as: V.self)
-            UnsafeMutableRawPointer(v + i).storeBytes(of: vv, as: V.self)
-            i += 16
-        }
-        while i < count {
-            var ws = w[i], ms = m[i], vs = v[i]
-            for k in 0..<steps {
-                let gs: Float = (k == steps - 1 && g != nil) ? g![i] : 0
-                ms = ms + (gs - ms) * c1
-                vs = vs + (gs * gs - vs) * c2
-                ws = ws - (ms * alphas[k]) / (vs.squareRoot() + epsilon)
-            }
-            w[i] = ws; m[i] = ms; v[i] = vs
-            i += 1
-        }
+        guard let first = alphas.baseAddress, !alphas.isEmpty else { return }
+        ck_adam_apply(w, m, v, g, count, first, alphas.count, c1, c2, epsilon)
     }
 }
 

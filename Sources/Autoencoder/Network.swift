@@ -1,3 +1,4 @@
+import Dispatch
 import LinearAlgebra
 
 /// Scratch space for forward and backward passes over up to `capacity` rows: each layer's output
@@ -7,13 +8,16 @@ import LinearAlgebra
 final class Workspace {
     let architecture: Architecture
     let capacity: Int
+    /// Threads the passes split their GEMMs over (each GEMM single-threaded in OpenBLAS).
+    let threads: Int
     let input: FloatBuffer
     let activations: [FloatBuffer]
     let deltas: [FloatBuffer]
 
-    init(architecture: Architecture, capacity: Int) {
+    init(architecture: Architecture, capacity: Int, threads: Int = 1) {
         self.architecture = architecture
         self.capacity = capacity
+        self.threads = max(threads, 1)
         let widths = architecture.widths
         input = FloatBuffer(count: capacity * architecture.inputWidth)
         activations = widths.map { FloatBuffer(count: capacity * $0) }
@@ -57,10 +61,29 @@ enum Network {
             if l == 0, let sparse {
                 sparse.multiply(denseB: weights, n: outW, ldb: outW, into: out, ldc: outW)
             } else {
-                BLAS.sgemm(.none, .none, m: rows, n: outW, k: inW, a: work.layerInput(l), lda: inW,
+                splitSgemm(threads: work.threads, .none, .none, m: rows, n: outW, k: inW, a: work.layerInput(l), lda: inW,
                            b: weights, ldb: outW, c: out, ldc: outW)
             }
             addBias(p + arch.biasOffset(l), to: out, rows: rows, width: outW, relu: !arch.isLinear(l))
+        }
+    }
+
+    /// `C = op(A) · op(B)` (`m × n`), with C's columns split over `threads` concurrent single-threaded
+    /// sgemm calls (OpenBLAS's own pool would spin beside the step's threads). Small products run as one call.
+    static func splitSgemm(threads: Int, _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                           b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let granule = 64
+        let parts = min(threads, n / granule, max(1, 2 * m * n * k / 2_000_000))
+        guard parts > 1 else {
+            BLAS.sgemm(transA, transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+            return
+        }
+        let per = (n / parts + granule - 1) / granule * granule
+        DispatchQueue.concurrentPerform(iterations: parts) { t in
+            let j0 = t * per, j1 = t == parts - 1 ? n : min(n, j0 + per)
+            guard j0 < j1 else { return }
+            let columns = transB == .none ? b + j0 : b + j0 * ldb
+            BLAS.sgemm(transA, transB, m: m, n: j1 - j0, k: k, a: a, lda: lda, b: columns, ldb: ldb, c: c + j0, ldc: ldc)
         }
     }
 
@@ -108,7 +131,7 @@ enum Network {
             layerDone(l)
             let (inW, outW) = (widths[l], widths[l + 1])
             let below = work.deltas[l - 1].pointer
-            BLAS.sgemm(.none, .transposed, m: rows, n: inW, k: outW, a: work.deltas[l].pointer, lda: outW,
+            splitSgemm(threads: work.threads, .none, .transposed, m: rows, n: inW, k: outW, a: work.deltas[l].pointer, lda: outW,
                        b: p + arch.weightOffset(l), ldb: outW, c: below, ldc: inW)
             if !arch.isLinear(l - 1) {
                 let a = work.activations[l].pointer
@@ -136,7 +159,7 @@ enum Network {
                 }
             }
         } else if rows > 0 {
-            BLAS.sgemm(.transposed, .none, m: inW, n: outW, k: rows, a: work.layerInput(l), lda: inW,
+            splitSgemm(threads: work.threads, .transposed, .none, m: inW, n: outW, k: rows, a: work.layerInput(l), lda: inW,
                        b: delta, ldb: outW, c: g + wOffset, ldc: outW)
         } else {
             (g + wOffset).update(repeating: 0, count: inW * outW)

@@ -64,6 +64,10 @@ public final class Trainer {
         defer { store.free() }
         let parameters = store.parameters
         let threads = max(1, config.threads ?? BLAS.threads)
+        // The step splits its work over `threads` itself; OpenBLAS runs each piece on one thread.
+        let blasThreads = BLAS.threads
+        BLAS.threads = 1
+        defer { BLAS.threads = blasThreads }
         let adam = AdamOptimizer(settings: config.adam, m: store.firstMoments, v: store.secondMoments,
                                  lazyOffset: 0, lazyRows: sparseInput ? arch.inputWidth : 0, lazyWidth: arch.widths[1],
                                  step: restored?.header.adamStep ?? 0)

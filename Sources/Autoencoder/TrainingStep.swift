@@ -32,6 +32,8 @@ final class TrainingStep {
     /// One gradient block per thread (fused weight-gradient + Adam).
     private let scratch: [FloatBuffer]
     private static let blockFloats = 1 << 17
+    /// The gather path's exchange buffers, kept from step to step (rank blocks; every rank's blocks).
+    private var exchangeSend: [Float] = [], exchangeReceive: [Float] = []
     /// Marks the columns already listed this step (`columnMark[c] == stamp`).
     private var columnMark: [Int32]
     private var stamp: Int32 = 0
@@ -55,7 +57,7 @@ final class TrainingStep {
             next += Self.blocking(inW: architecture.widths[l], outW: architecture.widths[l + 1]).count
         }
         firstBlock = first
-        work = Workspace(architecture: architecture, capacity: max(batchCapacity, 1))
+        work = Workspace(architecture: architecture, capacity: max(batchCapacity, 1), threads: threads)
         gradient = plan.layers.contains(.allreduce) ? FloatBuffer(count: architecture.parameterCount) : nil
         touched = sparseInput && plan.layers[0] == .allreduce ? FloatBuffer(count: architecture.inputWidth) : nil
         let widest = architecture.widths.max()!
@@ -175,11 +177,15 @@ final class TrainingStep {
         let gathered = plan.layers.indices.filter { plan.layers[$0] == .gather }
         // This rank's block: [rows, nnz] then, per gathered layer, its inputs (CSR parts for a sparse
         // first layer: row lengths and columns as bit patterns, then values) and its errors.
-        var send: [Float] = [Float(bitPattern: UInt32(rows)), Float(bitPattern: UInt32(sparse?.nonZeroCount ?? 0))]
+        var send = exchangeSend, all = exchangeReceive
+        (exchangeSend, exchangeReceive) = ([], [])  // unique, so the buffers are reused in place
+        defer { (exchangeSend, exchangeReceive) = (send, all) }
+        send.removeAll(keepingCapacity: true)
+        send += [Float(bitPattern: UInt32(rows)), Float(bitPattern: UInt32(sparse?.nonZeroCount ?? 0))]
         for l in gathered {
             if l == 0, let sparse {
-                send += (0..<rows).map { Float(bitPattern: UInt32(sparse.nonZeros(inRow: $0))) }
-                send += sparse.columnIndices.map { Float(bitPattern: UInt32($0)) }
+                send += (0..<rows).lazy.map { Float(bitPattern: UInt32(sparse.nonZeros(inRow: $0))) }
+                send += sparse.columnIndices.lazy.map { Float(bitPattern: UInt32($0)) }
                 send += sparse.values
             } else {
                 send += UnsafeBufferPointer(start: work.layerInput(l), count: rows * widths[l])
@@ -187,7 +193,14 @@ final class TrainingStep {
             send += UnsafeBufferPointer(start: work.deltas[l].pointer, count: rows * widths[l + 1])
         }
         timings.forwardBackward += clock.lap()
-        let all = communicator.allgather(send)
+        if communicator.size == 1 {
+            swap(&all, &send)
+        } else {
+            let counts = communicator.allgatherCounts(send.count)
+            let total = counts.reduce(0, +)
+            if all.count < total { all = [Float](repeating: 0, count: total) }
+            send.withUnsafeBufferPointer { s in all.withUnsafeMutableBufferPointer { communicator.allgatherv(s, into: $0, counts: counts) } }
+        }
         // Shared: every rank has finished reading the weights in its backward pass before any slice changes.
         if plan.sharedUpdate { store.synchronize() }
         timings.communication += clock.lap()
@@ -240,12 +253,9 @@ final class TrainingStep {
             for b in owned { formAndApply(b, scratch[0].pointer) }
             return
         }
-        let blasThreads = BLAS.threads
-        BLAS.threads = 1
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for k in stride(from: w, to: owned.count, by: workers) { formAndApply(owned[k], scratch[w].pointer) }
         }
-        BLAS.threads = blasThreads
     }
 
     /// A dense layer's weight gradient is formed (and updated) `rows` input rows at a time, in `count` blocks.

@@ -1,0 +1,16 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+#include <stddef.h>
+
+/* Hot loops that Swift cannot vectorise: Swift lowers a SIMD vector's squareRoot() to one scalar
+   sqrt call per lane, which made the Adam update compute-bound. Each kernel is compiled twice, for
+   AVX2 and for the x86-64 baseline, and the first call picks one by the CPU; floating-point
+   contraction is off, so both give the same bits. */
+
+/* Applies `steps` Adam steps (Keras's form) to `count` elements of w, m, v:
+     m += (g - m)·c1,  v += (g² - v)·c2,  w -= alphas[k]·m / (√v + epsilon)
+   where g is `gradient` on the last step (if not NULL) and zero on the steps before it. */
+void ck_adam_apply(float *w, float *m, float *v, const float *gradient, ptrdiff_t count,
+                   const float *alphas, ptrdiff_t steps, float c1, float c2, float epsilon);
+
+#endif
