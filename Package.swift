@@ -27,7 +27,7 @@ let package = Package(
 
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Vector loops Swift cannot vectorise (SIMD square root), built for AVX2 and the baseline.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-Wno-psabi"])]),
 
         .target(name: "Collectives", dependencies: ["CMPI", "CMPIShims"], swiftSettings: fast),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], swiftSettings: fast),

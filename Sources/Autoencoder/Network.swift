@@ -59,7 +59,9 @@ enum Network {
             let out = work.activations[l + 1].pointer
             let weights = p + arch.weightOffset(l)
             if l == 0, let sparse {
-                sparse.multiply(denseB: weights, n: outW, ldb: outW, into: out, ldc: outW)
+                splitColumns(outW, threads: work.threads, flops: 2 * sparse.nonZeroCount * outW) { j0, j1 in
+                    sparse.multiply(denseB: weights + j0, n: j1 - j0, ldb: outW, into: out + j0, ldc: outW)
+                }
             } else {
                 splitSgemm(threads: work.threads, .none, .none, m: rows, n: outW, k: inW, a: work.layerInput(l), lda: inW,
                            b: weights, ldb: outW, c: out, ldc: outW)
@@ -69,21 +71,25 @@ enum Network {
     }
 
     /// `C = op(A) · op(B)` (`m × n`), with C's columns split over `threads` concurrent single-threaded
-    /// sgemm calls (OpenBLAS's own pool would spin beside the step's threads). Small products run as one call.
+    /// sgemm calls (OpenBLAS's own pool would spin beside the step's threads).
     static func splitSgemm(threads: Int, _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                            b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let granule = 64
-        let parts = min(threads, n / granule, max(1, 2 * m * n * k / 2_000_000))
-        guard parts > 1 else {
-            BLAS.sgemm(transA, transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
-            return
+        splitColumns(n, threads: threads, flops: 2 * m * n * k) { j0, j1 in
+            let columns = transB == .none ? b + j0 : b + j0 * ldb
+            BLAS.sgemm(transA, transB, m: m, n: j1 - j0, k: k, a: a, lda: lda, b: columns, ldb: ldb, c: c + j0, ldc: ldc)
         }
+    }
+
+    /// Runs `body(j0, j1)` over a split of `0..<n` into up to `threads` concurrent pieces (multiples of
+    /// 64 columns); one piece when the work (`flops`) is too small to be worth a hand-off.
+    static func splitColumns(_ n: Int, threads: Int, flops: Int, _ body: (Int, Int) -> Void) {
+        let granule = 64
+        let parts = min(threads, n / granule, max(1, flops / 2_000_000))
+        guard parts > 1 else { return body(0, n) }
         let per = (n / parts + granule - 1) / granule * granule
         DispatchQueue.concurrentPerform(iterations: parts) { t in
             let j0 = t * per, j1 = t == parts - 1 ? n : min(n, j0 + per)
-            guard j0 < j1 else { return }
-            let columns = transB == .none ? b + j0 : b + j0 * ldb
-            BLAS.sgemm(transA, transB, m: m, n: j1 - j0, k: k, a: a, lda: lda, b: columns, ldb: ldb, c: c + j0, ldc: ldc)
+            if j0 < j1 { body(j0, j1) }
         }
     }
 

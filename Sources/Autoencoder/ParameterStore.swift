@@ -41,6 +41,9 @@ final class ParameterStore {
     /// On the shared path: waits for every rank of this machine and makes their writes visible (collective).
     func synchronize() { block?.synchronize() }
 
+    /// On the shared path: orders this rank's accesses, to pair with a collective (`SharedFloats.fence`).
+    func fence() { block?.fence() }
+
     /// Releases the shared block (collective over the machine's ranks; nothing for private buffers).
     func free() { block?.free() }
 }

@@ -15,6 +15,8 @@ final class TrainingStep {
     let communicator: Communicator
     let plan: CommunicationPlan
     let threads: Int
+    /// The batches are CSR rows (the first layer is the sparse kind, its rows lazy).
+    let sparseInput: Bool
     let store: ParameterStore
     let parameters: FloatBuffer
     let adam: AdamOptimizer
@@ -46,6 +48,7 @@ final class TrainingStep {
         self.communicator = communicator
         self.plan = plan
         self.threads = threads
+        self.sparseInput = sparseInput
         self.store = store
         parameters = store.parameters
         share = store.share
@@ -74,7 +77,11 @@ final class TrainingStep {
         if case .sparse(let csr) = batch { sparse = csr }
         var clock = PhaseClock()
         Network.load(batch, into: work)
-        if let sparse { catchUpRows(read: sparse) }
+        // Every rank's exchange block size, when the shared path's pre-forward collective tells it.
+        var exchangeCounts: [Int]?
+        if let sparse {
+            if plan.sharedUpdate { exchangeCounts = catchUpSharedRows(read: sparse) } else { catchUp(distinctColumns(sparse.columnIndices)) }
+        }
         timings.update += clock.lap()
         // Shared: every slice's last update and catch-up are done before any rank reads the weights.
         if plan.sharedUpdate { store.synchronize() }
@@ -88,7 +95,7 @@ final class TrainingStep {
         }
         timings.forwardBackward += clock.lap()
         adam.beginStep(rate: rate)
-        if plan.layers.contains(.gather) { updateGatheredLayers(rows: rows, sparse: sparse, clock: &clock) }
+        if plan.layers.contains(.gather) { updateGatheredLayers(rows: rows, sparse: sparse, counts: exchangeCounts, clock: &clock) }
         pending.forEach { $0.wait() }
         timings.communication += clock.lap()
         for l in 0..<architecture.layerCount where plan.layers[l] == .allreduce { updateAllreducedLayer(l) }
@@ -111,20 +118,29 @@ final class TrainingStep {
         return columns
     }
 
-    /// Catches up the first-layer rows this batch reads, before the forward pass reads them. Shared:
-    /// any rank of the machine may read any row, so each rank catches up the rows it owns that any
-    /// rank's batch reads (catching up a row no one here reads is harmless: the arithmetic is the same).
-    private func catchUpRows(read csr: CSRMatrix) {
-        var columns = distinctColumns(csr.columnIndices)
-        if plan.sharedUpdate {
-            columns = distinctColumns(communicator.allgather(columns.map { Int32($0) })).filter(share.owns)
-        }
+    /// Catches up the first-layer rows `columns` (of this rank's own parameters) before the forward pass reads them.
+    private func catchUp(_ columns: [Int]) {
         let (adam, p) = (adam, parameters.pointer)
         columns.withUnsafeBufferPointer { cols in
             parallelChunks(cols.count, threads: threads, granule: 1) { range in
                 for k in range { adam.catchUp(p, row: cols[k]) }
             }
         }
+    }
+
+    /// The shared path's one collective before the forward pass: an allreduce of which input columns
+    /// any rank's batch reads and of every rank's rows and non-zeros. Any rank of the machine may read
+    /// any row, so each rank catches up the rows it owns that any rank reads (catching up a row no one
+    /// here reads is harmless: the arithmetic is the same). Returns every rank's exchange block size.
+    private func catchUpSharedRows(read csr: CSRMatrix) -> [Int] {
+        let width = architecture.inputWidth, ranks = communicator.size
+        var marks = [Int32](repeating: 0, count: width + 2 * ranks)
+        for c in csr.columnIndices { marks[Int(c)] = 1 }
+        marks[width + 2 * communicator.rank] = Int32(csr.rows)
+        marks[width + 2 * communicator.rank + 1] = Int32(csr.nonZeroCount)
+        communicator.allreduce(&marks, op: .sum)
+        catchUp((0..<width).filter { marks[$0] > 0 && share.owns($0) })
+        return (0..<ranks).map { exchangeCount(rows: Int(marks[width + 2 * $0]), nonZeros: Int(marks[width + 2 * $0 + 1])) }
     }
 
     // MARK: allreduce path
@@ -172,7 +188,7 @@ final class TrainingStep {
 
     /// Allgathers every gathered layer's inputs and errors in one collective, then forms each layer's
     /// full-batch weight gradient block by block and applies Adam to each block while it is in cache.
-    private func updateGatheredLayers(rows: Int, sparse: CSRMatrix?, clock: inout PhaseClock) {
+    private func updateGatheredLayers(rows: Int, sparse: CSRMatrix?, counts knownCounts: [Int]?, clock: inout PhaseClock) {
         let widths = architecture.widths
         let gathered = plan.layers.indices.filter { plan.layers[$0] == .gather }
         // This rank's block: [rows, nnz] then, per gathered layer, its inputs (CSR parts for a sparse
@@ -192,17 +208,20 @@ final class TrainingStep {
             }
             send += UnsafeBufferPointer(start: work.deltas[l].pointer, count: rows * widths[l + 1])
         }
+        precondition(send.count == exchangeCount(rows: rows, nonZeros: sparse?.nonZeroCount ?? 0), "exchange block size")
         timings.forwardBackward += clock.lap()
         if communicator.size == 1 {
             swap(&all, &send)
         } else {
-            let counts = communicator.allgatherCounts(send.count)
+            let counts = knownCounts ?? communicator.allgatherCounts(send.count)
             let total = counts.reduce(0, +)
             if all.count < total { all = [Float](repeating: 0, count: total) }
+            // Shared: every rank enters the allgather after its backward pass has read the weights, and
+            // leaves it after every rank has entered; so no slice changes while anyone still reads it.
+            if plan.sharedUpdate { store.fence() }
             send.withUnsafeBufferPointer { s in all.withUnsafeMutableBufferPointer { communicator.allgatherv(s, into: $0, counts: counts) } }
+            if plan.sharedUpdate { store.fence() }
         }
-        // Shared: every rank has finished reading the weights in its backward pass before any slice changes.
-        if plan.sharedUpdate { store.synchronize() }
         timings.communication += clock.lap()
         all.withUnsafeBufferPointer { buffer in
             let blocks = RankBlocks(buffer.baseAddress!, ranks: communicator.size, gathered: gathered,
@@ -224,6 +243,17 @@ final class TrainingStep {
             }
         }
         timings.update += clock.lap()
+    }
+
+    /// The floats of a rank's exchange block for a batch of `rows` rows with `nonZeros` non-zeros.
+    private func exchangeCount(rows: Int, nonZeros: Int) -> Int {
+        let widths = architecture.widths
+        var count = 2
+        for l in plan.layers.indices where plan.layers[l] == .gather {
+            count += l == 0 && sparseInput ? rows + 2 * nonZeros : rows * widths[l]
+            count += rows * widths[l + 1]
+        }
+        return count
     }
 
     /// Weight gradient `Σ_r A_rᵀ δ_r` of a dense layer, a block of rows at a time, each block updated by

@@ -42,7 +42,7 @@ public final class LocalCommunicator: Communicator {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(floats, 1) * 4, alignment: 64)
         let pointer = raw.bindMemory(to: Float.self, capacity: max(floats, 1))
         pointer.initialize(repeating: 0, count: max(floats, 1))
-        return SharedFloats(pointer: pointer, count: floats, barrier: {}, release: { pointer.deallocate() })
+        return SharedFloats(pointer: pointer, count: floats, barrier: {}, fence: {}, release: { pointer.deallocate() })
     }
     public func abort(message: String, code: Int32) -> Never {
         writeStandardError(message)

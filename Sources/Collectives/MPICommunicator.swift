@@ -157,7 +157,7 @@ public final class MPICommunicator: Communicator {
             MPI_Win_sync(window)
         }
         sync()
-        return SharedFloats(pointer: pointer, count: floats, barrier: sync, release: {
+        return SharedFloats(pointer: pointer, count: floats, barrier: sync, fence: { MPI_Win_sync(window) }, release: {
             MPI_Win_unlock_all(window)
             MPI_Win_free(&window)
         })
