@@ -12,8 +12,9 @@ final class ParameterStore {
     private let block: SharedFloats?
 
     /// Holds `initial` parameters and `moments` (zero when nil), shared by the ranks of each machine of
-    /// `communicator` when one is given (a collective), else private.
-    init(initial: [Float], moments: (m: [Float], v: [Float])?, sharedOn communicator: Communicator?) {
+    /// `communicator` when one is given (a collective), else private. Shared, the work is split over
+    /// the machine's first `computeRanks` local ranks (nil: all of them).
+    init(initial: [Float], moments: (m: [Float], v: [Float])?, sharedOn communicator: Communicator?, computeRanks: Int? = nil) {
         let count = initial.count
         guard let communicator else {
             parameters = FloatBuffer(initial)
@@ -34,7 +35,7 @@ final class ParameterStore {
         }
         block.synchronize()
         (parameters, firstMoments, secondMoments) = (views[0], views[1], views[2])
-        share = WorkShare(index: communicator.localRank, count: communicator.localSize)
+        share = WorkShare(index: communicator.localRank, count: computeRanks ?? communicator.localSize)
         self.block = block
     }
 

@@ -57,9 +57,12 @@ public final class Trainer {
         let fingerprint = config.fingerprint(trainingRows: totalRows, sparseInput: sparseInput)
 
         var restored = try restore(fingerprint: fingerprint)
+        // Shared path: pool the batches where a machine runs more ranks than it computes with (agreed by all).
+        let computeRanks = min(comm.localSize, max(1, config.computeRanksPerMachine ?? availableCores()))
+        let pooling = plan.sharedUpdate && comm.allreduce(computeRanks < comm.localSize ? 1 : 0, op: .max) > 0
         let store = ParameterStore(initial: restored?.parameters ?? AutoencoderModel.glorotUniform(arch, seed: config.seed).parameters,
                                    moments: restored.map { ($0.firstMoments, $0.secondMoments) },
-                                   sharedOn: plan.sharedUpdate ? comm : nil)
+                                   sharedOn: plan.sharedUpdate ? comm : nil, computeRanks: pooling ? computeRanks : nil)
         // Collective over each machine's ranks, reached by all of them: every exit below is agreed.
         defer { store.free() }
         let parameters = store.parameters
@@ -72,8 +75,10 @@ public final class Trainer {
                                  lazyOffset: 0, lazyRows: sparseInput ? arch.inputWidth : 0, lazyWidth: arch.widths[1],
                                  step: restored?.header.adamStep ?? 0)
         let step = TrainingStep(architecture: arch, communicator: comm, plan: plan, sparseInput: sparseInput,
-                                batchCapacity: schedule.largestBatch(rank: comm.rank),
-                                store: store, adam: adam, threads: threads)
+                                batchCapacity: pooling ? (0..<comm.size).reduce(0) { $0 + schedule.largestBatch(rank: $1) }
+                                                       : schedule.largestBatch(rank: comm.rank),
+                                store: store, adam: adam, threads: threads,
+                                pool: pooling ? BatchPool(communicator: comm, computeRanks: computeRanks) : nil)
         var history = restored?.header.history ?? []
         let resumedAfter = restored?.header.epochsDone
         restored = nil  // the buffers above hold their own copies
@@ -83,16 +88,19 @@ public final class Trainer {
             let started = Date()
             var shuffle = SeededGenerator(seed: config.seed, streams: [RandomStream.shuffle.rawValue, UInt64(epoch), UInt64(comm.rank)])
             let order = shuffle.permutation(training.rows)
-            var squaredError = 0.0, localRows = 0
+            // Over the rows this rank computed (its own, or with pooling its lenders' too) and over all ranks.
+            var squaredError = 0.0, localRows = 0, globalRows = 0
             for s in 0..<schedule.steps {
                 let positions = schedule.range(rank: comm.rank, step: s)
                 let batch = training.gatherRows(Array(order[positions]))
-                squaredError += step.run(batch: batch, globalRows: schedule.globalRows(step: s),
-                                         rate: learningRate(epoch: epoch, step: s, stepsPerEpoch: schedule.steps))
-                localRows += positions.count
+                let done = step.run(batch: batch, globalRows: schedule.globalRows(step: s),
+                                    rate: learningRate(epoch: epoch, step: s, stepsPerEpoch: schedule.steps))
+                squaredError += done.squaredError
+                localRows += done.rows
+                globalRows += schedule.globalRows(step: s)
                 progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: s + 1, stepsPerEpoch: schedule.steps,
                                            runningLoss: squaredError / Double(max(localRows * arch.inputWidth, 1)),
-                                           samplesPerSecond: Double(localRows * comm.size) / max(Date().timeIntervalSince(started), 1e-9)))
+                                           samplesPerSecond: Double(globalRows) / max(Date().timeIntervalSince(started), 1e-9)))
             }
             adam.flush(parameters.pointer, threads: threads, share: store.share)
             store.synchronize()  // shared: every slice is current before validation, checkpoint and the result read it
@@ -130,7 +138,8 @@ public final class Trainer {
             }
         }
         return TrainingResult(model: AutoencoderModel(architecture: arch, parameters: parameters.array), history: history,
-                              plan: plan, resumedAfterEpoch: resumedAfter, timings: step.timings)
+                              plan: plan, resumedAfterEpoch: resumedAfter, timings: step.timings,
+                              computeRanksPerMachine: pooling ? computeRanks : nil)
     }
 
     /// The rate of a step: the configured one in global mode; in per-rank mode, ranks × rate after a
@@ -165,3 +174,6 @@ public final class Trainer {
         return Checkpoint(header: header, parameters: arrays[0], firstMoments: arrays[1], secondMoments: arrays[2])
     }
 }
+
+/// The cores this process may run on (the machine's online processors).
+func availableCores() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

@@ -27,6 +27,10 @@ public struct TrainingConfiguration: Equatable, Codable, Sendable {
     public var resume = false
     /// Threads for the optimizer and gradient loops; nil: OpenBLAS's thread count.
     public var threads: Int?
+    /// Shared path: on a machine running more ranks than this, only its first this-many local ranks
+    /// compute (`BatchPool`); nil: the machine's core count. Not part of the fingerprint: it changes
+    /// who computes which rows, not the optimisation.
+    public var computeRanksPerMachine: Int?
 
     public init(architecture: Architecture) { self.architecture = architecture }
 
@@ -67,7 +71,7 @@ public struct TrainingProgress: Sendable {
     public var epochs: Int
     public var step: Int
     public var stepsPerEpoch: Int
-    /// Mean squared error of this rank's rows in the epoch so far.
+    /// Mean squared error of the rows this rank computed in the epoch so far.
     public var runningLoss: Double
     /// Training rows per second (all ranks) since the epoch began.
     public var samplesPerSecond: Double
@@ -83,4 +87,11 @@ public struct TrainingResult: Sendable {
     public var resumedAfterEpoch: Int?
     /// This rank's step time by phase.
     public var timings: StepTimings
+    /// Ranks per machine that computed, when batches were pooled (`BatchPool`); nil: every rank did.
+    public var computeRanksPerMachine: Int?
+
+    /// The path that ran, e.g. "shared, batches pooled on 2 ranks per machine".
+    public var communicationSummary: String {
+        plan.description + (computeRanksPerMachine.map { ", batches pooled on \($0) rank\($0 == 1 ? "" : "s") per machine" } ?? "")
+    }
 }

@@ -18,6 +18,8 @@ final class TrainingStep {
     /// The batches are CSR rows (the first layer is the sparse kind, its rows lazy).
     let sparseInput: Bool
     let store: ParameterStore
+    /// Shared path on a machine with more ranks than cores: the batch pooling (nil: every rank computes its own rows).
+    let pool: BatchPool?
     let parameters: FloatBuffer
     let adam: AdamOptimizer
     /// This rank's part of the update (`.whole` unless the update is shared).
@@ -43,13 +45,14 @@ final class TrainingStep {
     private(set) var timings = StepTimings()
 
     init(architecture: Architecture, communicator: Communicator, plan: CommunicationPlan, sparseInput: Bool,
-         batchCapacity: Int, store: ParameterStore, adam: AdamOptimizer, threads: Int) {
+         batchCapacity: Int, store: ParameterStore, adam: AdamOptimizer, threads: Int, pool: BatchPool? = nil) {
         self.architecture = architecture
         self.communicator = communicator
         self.plan = plan
         self.threads = threads
         self.sparseInput = sparseInput
         self.store = store
+        self.pool = pool
         parameters = store.parameters
         share = store.share
         self.adam = adam
@@ -69,18 +72,35 @@ final class TrainingStep {
     }
 
     /// Runs one step on `batch` (this rank's rows of it; may be empty) of a global batch of
-    /// `globalRows` rows at learning rate `rate`. Returns this rank's Σ (reconstruction − input)².
-    func run(batch: FeatureMatrix, globalRows: Int, rate: Float) -> Double {
+    /// `globalRows` rows at learning rate `rate`. Returns Σ (reconstruction − input)² over the rows
+    /// this rank computed, and their count (with a `pool`, a lending rank computes none and a computing
+    /// rank also its lenders' rows).
+    func run(batch ownRows: FeatureMatrix, globalRows: Int, rate: Float) -> (squaredError: Double, rows: Int) {
+        var clock = PhaseClock()
+        var batch = ownRows
+        // Every rank's exchange block size, when a collective before the forward pass tells it.
+        var exchangeCounts: [Int]?
+        var readColumns: [Int]?
+        if let pool {
+            let pooled = pool.pool(ownRows)
+            batch = pooled.batch
+            exchangeCounts = pooled.computed.map { exchangeCount(rows: $0.rows, nonZeros: $0.nonZeros) }
+            readColumns = pooled.columns
+            timings.communication += clock.lap()
+        }
         let rows = batch.rows
         let p = parameters.pointer
         var sparse: CSRMatrix?
         if case .sparse(let csr) = batch { sparse = csr }
-        var clock = PhaseClock()
         Network.load(batch, into: work)
-        // Every rank's exchange block size, when the shared path's pre-forward collective tells it.
-        var exchangeCounts: [Int]?
         if let sparse {
-            if plan.sharedUpdate { exchangeCounts = catchUpSharedRows(read: sparse) } else { catchUp(distinctColumns(sparse.columnIndices)) }
+            if let readColumns {
+                catchUp(readColumns.filter(share.owns))
+            } else if plan.sharedUpdate {
+                exchangeCounts = catchUpSharedRows(read: sparse)
+            } else {
+                catchUp(distinctColumns(sparse.columnIndices))
+            }
         }
         timings.update += clock.lap()
         // Shared: every slice's last update and catch-up are done before any rank reads the weights.
@@ -101,7 +121,7 @@ final class TrainingStep {
         for l in 0..<architecture.layerCount where plan.layers[l] == .allreduce { updateAllreducedLayer(l) }
         timings.update += clock.lap()
         timings.steps += 1
-        return squaredError
+        return (squaredError, rows)
     }
 
     // MARK: lazy first-layer rows

@@ -12,6 +12,8 @@ public protocol Communicator: AnyObject {
     var localSize: Int { get }
     /// This rank's index among the ranks of its machine.
     var localRank: Int { get }
+    /// The world rank of local rank 0 on this rank's machine: the same for exactly the ranks that share it.
+    var machine: Int { get }
     /// The name of the machine this rank runs on.
     var hostName: String { get }
     /// A human-readable name and version of the transport, e.g. "Open MPI v4.1.4".

@@ -11,6 +11,7 @@ public final class LocalCommunicator: Communicator {
     public var size: Int { 1 }
     public var localSize: Int { 1 }
     public var localRank: Int { 0 }
+    public var machine: Int { 0 }
     public var hostName: String { currentHostName() }
     public var libraryVersion: String { "none (single process)" }
 

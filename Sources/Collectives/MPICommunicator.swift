@@ -15,6 +15,7 @@ public final class MPICommunicator: Communicator {
     public let size: Int
     public let localSize: Int
     public let localRank: Int
+    public let machine: Int
     public let hostName: String
     public let libraryVersion: String
     /// Bounds the time inside each collective when a collective timeout was set and there are
@@ -40,6 +41,9 @@ public final class MPICommunicator: Communicator {
         nodeComm = local!
         localRank = Int(lr)
         localSize = Int(ls)
+        var leader = r
+        MPI_Bcast(&leader, 1, cmpi_int32(), 0, local)
+        machine = Int(leader)
 
         var name = [CChar](repeating: 0, count: Int(cmpi_max_processor_name()) + 1)
         var length: Int32 = 0

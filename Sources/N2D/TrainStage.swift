@@ -37,7 +37,7 @@ public enum TrainStage {
         let last = result.history.last
         line?.finish(detail: last.map { String(format: "loss %.5f", $0.loss) + ($0.validationLoss.map { String(format: " val_loss %.5f", $0) } ?? "") } ?? "")
         if world.rank == 0 && showProgress {
-            Console.say("train: communication \(result.plan) (\(String(format: "%.2f", Double(result.plan.bytesPerStep) / 1e6)) MB per step per rank)"
+            Console.say("train: communication \(result.communicationSummary) (\(String(format: "%.2f", Double(result.plan.bytesPerStep) / 1e6)) MB per step per rank)"
                                + (result.resumedAfterEpoch.map { ", resumed after epoch \($0)" } ?? ""))
         }
         let ownCodes = result.model.encode(training)

@@ -15,6 +15,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Where rank 0 writes the parameters (.npy).") var out: String
     @Option(help: "Checkpoint path (written each step; read with --resume).") var checkpoint: String?
     @Flag(help: "Continue from --checkpoint.") var resume = false
+    @Option(help: "Shared path: ranks per machine that compute (default: the machine's cores).") var computeRanks: Int?
 
     func run() throws {
         let world = World.communicator()
@@ -28,12 +29,13 @@ struct CheckCommand: ParsableCommand {
         config.communication = comm
         config.checkpointPath = checkpoint
         config.resume = resume
+        config.computeRanksPerMachine = computeRanks
         let result = try Trainer(configuration: config, communicator: world)
             .train(training: dense ? .dense(mine.densified()) : .sparse(mine))
         if world.rank == 0 {
             let p = result.model.parameters
             try AtomicFile.write(NPY.encode(Matrix(rows: 1, cols: p.count, storage: p)), to: out)
-            print("check: \(world.size) ranks, plan \(result.plan), loss \(result.history.map(\.loss))")
+            print("check: \(world.size) ranks, plan \(result.communicationSummary), loss \(result.history.map(\.loss))")
         }
         World.finish(world)
     }

@@ -17,6 +17,7 @@ struct StepsCommand: ParsableCommand {
     @Option(help: "auto, gather, allreduce or shared.") var comm: CommunicationChoice = .auto
     @Option(help: "Steps to time (after 5 warm-up steps).") var steps = 60
     @Option(help: "OpenBLAS threads per rank.") var threads = 1
+    @Option(help: "Shared path: ranks per machine that compute (default: the machine's cores).") var computeRanks: Int?
     @Flag(help: "Also measure the sgemm and triad ceilings with this rank's threads and print the split.") var ceilings = false
 
     func run() throws {
@@ -27,6 +28,7 @@ struct StepsCommand: ParsableCommand {
         config.batchSize = batchSize
         config.batchMode = batchMode
         config.communication = comm
+        config.computeRanksPerMachine = computeRanks
         config.epochs = 1
         let globalBatch = batchMode == .global ? batchSize : batchSize * world.size
         // Exactly warm-up + timed steps in one epoch: that many global batches of rows.
@@ -47,7 +49,7 @@ struct StepsCommand: ParsableCommand {
             let epochSteps = (data.rows + globalBatch - 1) / globalBatch
             print(String(format: "ranks %d threads %d batch %d (%@, global %d) comm %@: step %.2f ms (median of %d), epoch of %d rows ≈ %.1f s; "
                          + "split fwd/bwd %.2f, comm %.2f, update %.2f ms; bytes/step %.2f MB; peak RSS %.0f MB",
-                         world.size, threads, batchSize, batchMode.rawValue, globalBatch, result.plan.description, worst[0] * 1e3,
+                         world.size, threads, batchSize, batchMode.rawValue, globalBatch, result.communicationSummary, worst[0] * 1e3,
                          stepTimes.count, data.rows, worst[0] * Double(epochSteps), perStep(t.forwardBackward), perStep(t.communication),
                          perStep(t.update), Double(result.plan.bytesPerStep) / 1e6, worst[1] / 1e6))
             if ceilings { printCeilings(architecture: architecture, batch: globalBatch, meanNonZeros: Double(mine.nonZeroCount) / Double(max(mine.rows, 1)),
