@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Vector loops Swift cannot vectorise (SIMD square root), built for AVX2 and the baseline.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-Wno-psabi"])]),
+        // Linux calls Swift's Glibc module does not import (CPU affinity).
+        .target(name: "CSystem"),
 
         .target(name: "Collectives", dependencies: ["CMPI", "CMPIShims"], swiftSettings: fast),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], swiftSettings: fast),
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TextFeatures", "LinearAlgebra", "Collectives", "Storage", "CZlib"],
                 exclude: ["README.md"],
                 swiftSettings: fast),
-        .target(name: "Autoencoder", dependencies: ["CKernels", "LinearAlgebra", "Collectives", "Storage", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "Autoencoder", dependencies: ["CKernels", "CSystem", "LinearAlgebra", "Collectives", "Storage", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
         .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
         .target(name: "UMAP", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], exclude: ["README.md"], swiftSettings: fast),
         .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS", "Randomness"], exclude: ["README.md"], swiftSettings: fast),

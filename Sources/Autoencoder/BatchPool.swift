@@ -8,8 +8,9 @@ import LinearAlgebra
 /// 2 cores spend most of a step doing that. Instead, every rank's batch rows (small: a CSR batch of
 /// 32 IMDB reviews is ≈ 18 KB) are allgathered before the forward pass, and only the machine's first
 /// `computeRanks` local ranks compute: local rank j takes the rows of the local ranks ≡ j (mod
-/// `computeRanks`), in rank order. The others lend their rows and own no part of the update (their
-/// `WorkShare` is empty); they only take part in the collectives. The global batch, its output error
+/// `computeRanks`), in rank order. The others lend their rows and do nothing else in the step: the
+/// step's other collectives run over the computing ranks only (`Communicator.subset`), and the
+/// lenders own no part of the update (their `WorkShare` is empty). The global batch, its output error
 /// scale and the gathered gradient are those of the unpooled step; only which rank computes which rows
 /// changes (so sums may be ordered differently: agreement with np 1 is to rounding, as for any np).
 ///
@@ -26,7 +27,7 @@ struct BatchPool {
         var batch: FeatureMatrix
         /// Every input column any rank's batch reads, ascending (sparse input).
         var columns: [Int]
-        /// Rows and non-zeros each world rank computes.
+        /// Rows and non-zeros of each computing rank, in rank order (the ranks of `Communicator.subset`).
         var computed: [(rows: Int, nonZeros: Int)]
     }
 
@@ -59,11 +60,12 @@ struct BatchPool {
         var worldRank: [Int: Int] = [:]
         for (r, b) in blocks.enumerated() { worldRank[b.machine * comm.size + b.localRank] = r }
         let computer = blocks.map { b in worldRank[b.machine * comm.size + b.localRank % b.computeRanks]! }
-        var computed = [(rows: Int, nonZeros: Int)](repeating: (0, 0), count: comm.size)
+        var computedBy = [(rows: Int, nonZeros: Int)](repeating: (0, 0), count: comm.size)
         for (r, b) in blocks.enumerated() {
-            computed[computer[r]].rows += b.rows
-            computed[computer[r]].nonZeros += b.nonZeros
+            computedBy[computer[r]].rows += b.rows
+            computedBy[computer[r]].nonZeros += b.nonZeros
         }
+        let computed = blocks.indices.filter { blocks[$0].localRank < blocks[$0].computeRanks }.map { computedBy[$0] }
         switch batch {
         case .sparse:
             var rowPointers = [0], columnIndices: [Int32] = [], values: [Float] = []

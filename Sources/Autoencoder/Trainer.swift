@@ -65,6 +65,9 @@ public final class Trainer {
                                    sharedOn: plan.sharedUpdate ? comm : nil, computeRanks: pooling ? computeRanks : nil)
         // Collective over each machine's ranks, reached by all of them: every exit below is agreed.
         defer { store.free() }
+        // Pooled: each computing rank of this machine on a core of its own (see `CorePin`).
+        let pin = pooling && comm.localRank < computeRanks ? CorePin(index: comm.localRank) : nil
+        defer { pin?.restore() }
         let parameters = store.parameters
         let threads = max(1, config.threads ?? BLAS.threads)
         // The step splits its work over `threads` itself; OpenBLAS runs each piece on one thread.
@@ -74,11 +77,14 @@ public final class Trainer {
         let adam = AdamOptimizer(settings: config.adam, m: store.firstMoments, v: store.secondMoments,
                                  lazyOffset: 0, lazyRows: sparseInput ? arch.inputWidth : 0, lazyWidth: arch.widths[1],
                                  step: restored?.header.adamStep ?? 0)
-        let step = TrainingStep(architecture: arch, communicator: comm, plan: plan, sparseInput: sparseInput,
+        // Pooled: the step's collectives run over the computing ranks; the lenders only pool their rows.
+        let computing = pooling ? comm.subset(including: comm.localRank < computeRanks) : comm
+        let step = TrainingStep(architecture: arch, communicator: computing ?? comm, plan: plan, sparseInput: sparseInput,
                                 batchCapacity: pooling ? (0..<comm.size).reduce(0) { $0 + schedule.largestBatch(rank: $1) }
                                                        : schedule.largestBatch(rank: comm.rank),
                                 store: store, adam: adam, threads: threads,
-                                pool: pooling ? BatchPool(communicator: comm, computeRanks: computeRanks) : nil)
+                                pool: pooling ? BatchPool(communicator: comm, computeRanks: computeRanks) : nil,
+                                lends: computing == nil)
         var history = restored?.header.history ?? []
         let resumedAfter = restored?.header.epochsDone
         restored = nil  // the buffers above hold their own copies

@@ -18,8 +18,11 @@ final class TrainingStep {
     /// The batches are CSR rows (the first layer is the sparse kind, its rows lazy).
     let sparseInput: Bool
     let store: ParameterStore
-    /// Shared path on a machine with more ranks than cores: the batch pooling (nil: every rank computes its own rows).
+    /// Shared path on a machine with more ranks than cores: the batch pooling (nil: every rank computes
+    /// its own rows). `communicator` is then the computing ranks' (`Communicator.subset`).
     let pool: BatchPool?
+    /// Pooled, and this rank only lends its rows.
+    let lends: Bool
     let parameters: FloatBuffer
     let adam: AdamOptimizer
     /// This rank's part of the update (`.whole` unless the update is shared).
@@ -45,7 +48,7 @@ final class TrainingStep {
     private(set) var timings = StepTimings()
 
     init(architecture: Architecture, communicator: Communicator, plan: CommunicationPlan, sparseInput: Bool,
-         batchCapacity: Int, store: ParameterStore, adam: AdamOptimizer, threads: Int, pool: BatchPool? = nil) {
+         batchCapacity: Int, store: ParameterStore, adam: AdamOptimizer, threads: Int, pool: BatchPool? = nil, lends: Bool = false) {
         self.architecture = architecture
         self.communicator = communicator
         self.plan = plan
@@ -53,6 +56,7 @@ final class TrainingStep {
         self.sparseInput = sparseInput
         self.store = store
         self.pool = pool
+        self.lends = lends
         parameters = store.parameters
         share = store.share
         self.adam = adam
@@ -83,6 +87,12 @@ final class TrainingStep {
         var readColumns: [Int]?
         if let pool {
             let pooled = pool.pool(ownRows)
+            if lends {
+                adam.beginStep(rate: rate)  // the step count stays that of every rank
+                timings.communication += clock.lap()
+                timings.steps += 1
+                return (0, 0)
+            }
             batch = pooled.batch
             exchangeCounts = pooled.computed.map { exchangeCount(rows: $0.rows, nonZeros: $0.nonZeros) }
             readColumns = pooled.columns
@@ -103,8 +113,15 @@ final class TrainingStep {
             }
         }
         timings.update += clock.lap()
-        // Shared: every slice's last update and catch-up are done before any rank reads the weights.
-        if plan.sharedUpdate { store.synchronize() }
+        // Shared: every slice's last update and catch-up are done before any rank reads the weights
+        // (pooled: the computing ranks are the only ones that touch them).
+        if pool != nil {
+            store.fence()
+            communicator.barrier()
+            store.fence()
+        } else if plan.sharedUpdate {
+            store.synchronize()
+        }
         timings.communication += clock.lap()
         Network.forward(p, rows: rows, sparse: sparse, layers: architecture.layerCount, work: work)
         let squaredError = Network.outputError(rows: rows, globalRows: globalRows, work: work)

@@ -20,4 +20,5 @@ int cmpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 int cmpi_max_processor_name(void) { return MPI_MAX_PROCESSOR_NAME; }
 int cmpi_max_library_version_string(void) { return MPI_MAX_LIBRARY_VERSION_STRING; }
 int cmpi_success(void) { return MPI_SUCCESS; }
+int cmpi_undefined(void) { return MPI_UNDEFINED; }
 void cmpi_errors_return(MPI_Comm comm) { MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN); }

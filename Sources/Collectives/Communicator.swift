@@ -12,7 +12,8 @@ public protocol Communicator: AnyObject {
     var localSize: Int { get }
     /// This rank's index among the ranks of its machine.
     var localRank: Int { get }
-    /// The world rank of local rank 0 on this rank's machine: the same for exactly the ranks that share it.
+    /// The rank (in this communicator) of local rank 0 on this rank's machine: the same for exactly
+    /// the ranks that share it.
     var machine: Int { get }
     /// The name of the machine this rank runs on.
     var hostName: String { get }
@@ -37,6 +38,9 @@ public protocol Communicator: AnyObject {
     /// Each rank sends `sendCounts[r]` consecutive elements to rank r and receives `recvCounts[r]` from it.
     func alltoallv<T: CollectiveScalar>(_ send: UnsafeBufferPointer<T>, sendCounts: [Int],
                                         into recv: UnsafeMutableBufferPointer<T>, recvCounts: [Int])
+    /// A communicator over the ranks that pass `including: true`, in rank order; nil on the others.
+    /// Collective over this communicator. Its machines and local ranks are its own members'.
+    func subset(including: Bool) -> Communicator?
     /// Allocates `floats` zeroed floats that all ranks of this machine share (see `SharedFloats`).
     /// Collective: every rank of the communicator calls it, in the same order as the other collectives.
     func allocateShared(floats: Int) -> SharedFloats

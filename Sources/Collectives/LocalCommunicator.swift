@@ -16,6 +16,7 @@ public final class LocalCommunicator: Communicator {
     public var libraryVersion: String { "none (single process)" }
 
     public func barrier() {}
+    public func subset(including: Bool) -> Communicator? { including ? self : nil }
     public func broadcast<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) {
         precondition(root == 0, "root \(root) out of range for 1 rank")
     }

@@ -25,8 +25,8 @@ public final class MPICommunicator: Communicator {
     /// The ranks of this machine (`MPI_Comm_split_type` shared), for shared-memory windows.
     private let nodeComm: MPI_Comm
 
-    private init(collectiveTimeout: Double?) {
-        comm = cmpi_comm_world()
+    private init(comm: MPI_Comm, collectiveTimeout: Double?) {
+        self.comm = comm
         var r: Int32 = 0, s: Int32 = 0
         MPI_Comm_rank(comm, &r)
         MPI_Comm_size(comm, &s)
@@ -67,7 +67,7 @@ public final class MPICommunicator: Communicator {
         if let shared { return shared }
         var provided: Int32 = 0
         MPI_Init_thread(nil, nil, cmpi_thread_funneled(), &provided)
-        let world = MPICommunicator(collectiveTimeout: collectiveTimeout)
+        let world = MPICommunicator(comm: cmpi_comm_world(), collectiveTimeout: collectiveTimeout)
         shared = world
         return world
     }
@@ -79,6 +79,14 @@ public final class MPICommunicator: Communicator {
     }
 
     public func barrier() { _ = watched("MPI_Barrier") { MPI_Barrier(comm) } }
+
+    /// `MPI_Comm_split` (key: this rank). The sub-communicator lives until `MPI_Finalize`.
+    public func subset(including: Bool) -> Communicator? {
+        var sub: MPI_Comm? = cmpi_comm_null()
+        _ = watched("MPI_Comm_split") { MPI_Comm_split(comm, including ? 0 : cmpi_undefined(), Int32(rank), &sub) }
+        guard including, let sub else { return nil }
+        return MPICommunicator(comm: sub, collectiveTimeout: watchdog?.seconds)
+    }
 
     public func broadcast<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) {
         _ = watched("MPI_Bcast") {

@@ -24,5 +24,6 @@ int cmpi_thread_funneled(void);
 int cmpi_max_processor_name(void);
 int cmpi_max_library_version_string(void);
 int cmpi_success(void);
+int cmpi_undefined(void);
 void cmpi_errors_return(MPI_Comm comm);
 #endif
