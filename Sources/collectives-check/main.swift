@@ -84,6 +84,15 @@ big.withUnsafeMutableBufferPointer { buffer in
 }
 check(big.allSatisfy { $0 == expectedBig } && overlapped > 0, "non-blocking allreduce")
 
+// subset: the even ranks, in rank order; the odd ranks get none
+let evens = world.subset(including: rank % 2 == 0)
+if let evens {
+    check(evens.rank == rank / 2 && evens.size == (size + 1) / 2, "subset rank \(evens.rank) of \(evens.size)")
+    check(evens.allreduce(Int64(rank), op: .sum) == Int64((0..<size).filter { $0 % 2 == 0 }.reduce(0, +)), "subset allreduce")
+} else {
+    check(rank % 2 == 1, "subset: even rank \(rank) left out")
+}
+
 // failure agreement: every rank must see the same RankFailure
 let failRank = CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "fail-rank"
     ? Int(CommandLine.arguments[2]) : nil
