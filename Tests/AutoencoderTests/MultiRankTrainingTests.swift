@@ -8,22 +8,10 @@ import XCTest
 /// parameter copy split over 2 and 4 ranks, and with pooled batches); the parameters must agree to 1e-5.
 final class MultiRankTrainingTests: XCTestCase {
     func testSameGlobalBatchGivesTheSameParametersAtOneTwoAndFourRanks() throws {
-        let dir = TestPaths.temporaryDirectory("ae-ranks")
         for (comm, dense) in [("gather", false), ("allreduce", false), ("auto", true), ("shared", false), ("shared", true)] {
-            var reference: [Float]?
-            for ranks in [1, 2, 4] {
-                let out = dir.appendingPathComponent("\(comm)-\(dense)-\(ranks).npy").path
-                var arguments = ["check", "--comm", comm, "--steps", "1", "--out", out]
-                if dense { arguments.append("--dense") }
-                let result = try ProcessRunner.mpirun(ranks: ranks, product: "ae-bench", arguments, timeout: 120)
-                XCTAssertEqual(result.status, 0, "\(comm) np \(ranks): \(result.stdout)\(result.stderr)")
-                let parameters = try NPY.readMatrix(path: out).storage
-                if let reference {
-                    XCTAssertLessThanOrEqual(maxRelativeDifference(reference, parameters), 1e-5, "\(comm) np \(ranks)")
-                } else {
-                    reference = parameters
-                }
-            }
+            try assertSameParameters([1, 2, 4].map { ranks in
+                (ranks, ["check", "--comm", comm, "--steps", "1"] + (dense ? ["--dense"] : []))
+            }, name: "\(comm)-\(dense)")
         }
     }
 
@@ -31,23 +19,32 @@ final class MultiRankTrainingTests: XCTestCase {
     /// lenders' rows are computed by others and the update split over the computing ranks only; the
     /// parameters agree with one process to 1e-5, for CSR and dense input.
     func testPooledBatchesAtFourRanksGiveTheSameParametersAsOneProcess() throws {
-        let dir = TestPaths.temporaryDirectory("ae-pooled")
         for dense in [false, true] {
-            let runs: [(ranks: Int, compute: Int)] = [(1, 1), (4, 1), (4, 2), (4, 4)]
-            var reference: [Float]?
-            for run in runs {
-                let out = dir.appendingPathComponent("\(dense)-\(run.ranks)-\(run.compute).npy").path
-                var arguments = ["check", "--comm", "shared", "--steps", "2", "--compute-ranks", "\(run.compute)", "--out", out]
-                if dense { arguments.append("--dense") }
-                let result = try ProcessRunner.mpirun(ranks: run.ranks, product: "ae-bench", arguments, timeout: 120)
-                XCTAssertEqual(result.status, 0, "\(run): \(result.stdout)\(result.stderr)")
-                XCTAssertEqual(result.stdout.contains("pooled on \(run.compute) rank"), run.compute < run.ranks, result.stdout)
-                let parameters = try NPY.readMatrix(path: out).storage
-                if let reference {
-                    XCTAssertLessThanOrEqual(maxRelativeDifference(reference, parameters), 1e-5, "dense \(dense) \(run)")
-                } else {
-                    reference = parameters
-                }
+            try assertSameParameters([(1, 1), (4, 1), (4, 2), (4, 4)].map { (ranks: Int, compute: Int) in
+                (ranks, ["check", "--comm", "shared", "--steps", "2", "--compute-ranks", "\(compute)"] + (dense ? ["--dense"] : []))
+            }, name: "pooled-\(dense)") { run, result in
+                let compute = Int(run.arguments[run.arguments.firstIndex(of: "--compute-ranks")! + 1])!
+                XCTAssertEqual(result.stdout.contains("pooled on \(compute) rank"), compute < run.ranks, result.stdout)
+            }
+        }
+    }
+
+    /// Runs `ae-bench` with each case's arguments (plus `--out`) under mpirun and asserts that every
+    /// case's parameters agree with the first case's to 1e-5; `inspect` sees each run's output.
+    private func assertSameParameters(_ cases: [(ranks: Int, arguments: [String])], name: String,
+                                      inspect: ((ranks: Int, arguments: [String]), ProcessResult) -> Void = { _, _ in }) throws {
+        let dir = TestPaths.temporaryDirectory("ae-\(name)")
+        var reference: [Float]?
+        for (k, run) in cases.enumerated() {
+            let out = dir.appendingPathComponent("\(k).npy").path
+            let result = try ProcessRunner.mpirun(ranks: run.ranks, product: "ae-bench", run.arguments + ["--out", out], timeout: 120)
+            XCTAssertEqual(result.status, 0, "\(name) np \(run.ranks) \(run.arguments): \(result.stdout)\(result.stderr)")
+            inspect(run, result)
+            let parameters = try NPY.readMatrix(path: out).storage
+            if let reference {
+                XCTAssertLessThanOrEqual(maxRelativeDifference(reference, parameters), 1e-5, "\(name) np \(run.ranks) \(run.arguments)")
+            } else {
+                reference = parameters
             }
         }
     }
