@@ -58,7 +58,7 @@ public final class Trainer {
 
         var restored = try restore(fingerprint: fingerprint)
         // Shared path: pool the batches where a machine runs more ranks than it computes with (agreed by all).
-        let computeRanks = min(comm.localSize, max(1, config.computeRanksPerMachine ?? availableCores()))
+        let computeRanks = min(comm.localSize, max(1, config.computeRanksPerMachine ?? World.machineCores))
         let pooling = plan.sharedUpdate && comm.allreduce(computeRanks < comm.localSize ? 1 : 0, op: .max) > 0
         let store = ParameterStore(initial: restored?.parameters ?? AutoencoderModel.glorotUniform(arch, seed: config.seed).parameters,
                                    moments: restored.map { ($0.firstMoments, $0.secondMoments) },
@@ -180,6 +180,3 @@ public final class Trainer {
         return Checkpoint(header: header, parameters: arrays[0], firstMoments: arrays[1], secondMoments: arrays[2])
     }
 }
-
-/// The cores this process may run on (the machine's online processors).
-func availableCores() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

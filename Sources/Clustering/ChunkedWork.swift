@@ -1,3 +1,4 @@
+import Collectives
 import Dispatch
 
 /// Splits `count` rows into fixed-size chunks and runs `body(chunk, rows)` for each, on up to
@@ -27,22 +28,26 @@ enum ChunkedWork {
             }
         }
     }
+
+    /// Like `run`, with each chunk adding into a zeroed partial of `width` doubles of its own
+    /// (`body(rows, partial)`); returns the partials summed in chunk order, so the result is the same
+    /// whatever the thread count.
+    static func sum(count: Int, width: Int, _ body: (_ rows: Range<Int>, _ partial: UnsafeMutablePointer<Double>) -> Void) -> [Double] {
+        let chunks = chunkCount(count)
+        var partials = [Double](repeating: 0, count: chunks * width)
+        partials.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress
+            run(count: count) { chunk, rows in body(rows, base! + chunk * width) }
+        }
+        var total = [Double](repeating: 0, count: width)
+        for chunk in 0..<chunks { for t in 0..<width { total[t] += partials[chunk * width + t] } }
+        return total
+    }
 }
 
 /// How many threads the clustering kernels use.
 public enum ProcessorCount {
     /// Threads per rank for the clustering kernels: the machine's cores unless the caller sets it (the
     /// pipeline sets it to the BLAS threads per rank, so ranks sharing a machine share its cores).
-    nonisolated(unsafe) public static var workers: Int = max(1, sysconfCores())
-
-    private static func sysconfCores() -> Int {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return 1
-        #endif
-    }
+    nonisolated(unsafe) public static var workers: Int = World.machineCores
 }
-#if canImport(Glibc)
-import Glibc
-#endif

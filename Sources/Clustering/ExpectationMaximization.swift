@@ -64,54 +64,50 @@ struct ExpectationMaximization {
     /// E-step: responsibilities from the current mixture; returns the mean log-likelihood per row.
     mutating func expect(world: Communicator) -> Double {
         let d = shard.dims, k = self.k
-        let chunks = ChunkedWork.chunkCount(points.rows)
-        var partial = [Double](repeating: 0, count: max(1, chunks))
         let logNormalizers = (0..<k).map { c -> Double in
             var logDet = 0.0
             for j in 0..<d { logDet += log(factors[c * d * d + j * d + j]) }
             return log(weights[c]) - 0.5 * Double(d) * log(2 * Double.pi) - logDet
         }
-        points.storage.withUnsafeBufferPointer { x in
+        let logLikelihood = points.storage.withUnsafeBufferPointer { x in
             means.withUnsafeBufferPointer { mu in
                 factors.withUnsafeBufferPointer { l in
                     responsibilities.withUnsafeMutableBufferPointer { r in
-                        partial.withUnsafeMutableBufferPointer { partial in
-                            let (r, partial) = (r, partial)
-                            ChunkedWork.run(count: points.rows) { chunk, range in
-                                var z = [Double](repeating: 0, count: d)
-                                var sum = 0.0
-                                for i in range {
-                                    let row = x.baseAddress! + i * d
-                                    let out = r.baseAddress! + i * k
-                                    var top = -Double.infinity
-                                    for c in 0..<k {
-                                        // z = L⁻¹ (x − μ) by forward substitution; log p = const − |z|²/2.
-                                        let lc = l.baseAddress! + c * d * d
-                                        var norm = 0.0
-                                        for a in 0..<d {
-                                            var v = Double(row[a]) - mu[c * d + a]
-                                            for b in 0..<a { v -= lc[a * d + b] * z[b] }
-                                            v /= lc[a * d + a]
-                                            z[a] = v
-                                            norm += v * v
-                                        }
-                                        out[c] = logNormalizers[c] - 0.5 * norm
-                                        top = max(top, out[c])
+                        let r = r
+                        return ChunkedWork.sum(count: points.rows, width: 1) { range, partial in
+                            var z = [Double](repeating: 0, count: d)
+                            var sum = 0.0
+                            for i in range {
+                                let row = x.baseAddress! + i * d
+                                let out = r.baseAddress! + i * k
+                                var top = -Double.infinity
+                                for c in 0..<k {
+                                    // z = L⁻¹ (x − μ) by forward substitution; log p = const − |z|²/2.
+                                    let lc = l.baseAddress! + c * d * d
+                                    var norm = 0.0
+                                    for a in 0..<d {
+                                        var v = Double(row[a]) - mu[c * d + a]
+                                        for b in 0..<a { v -= lc[a * d + b] * z[b] }
+                                        v /= lc[a * d + a]
+                                        z[a] = v
+                                        norm += v * v
                                     }
-                                    var total = 0.0
-                                    for c in 0..<k { total += exp(out[c] - top) }
-                                    let logTotal = top + log(total)
-                                    for c in 0..<k { out[c] = exp(out[c] - logTotal) }
-                                    sum += logTotal
+                                    out[c] = logNormalizers[c] - 0.5 * norm
+                                    top = max(top, out[c])
                                 }
-                                partial[chunk] = sum
+                                var total = 0.0
+                                for c in 0..<k { total += exp(out[c] - top) }
+                                let logTotal = top + log(total)
+                                for c in 0..<k { out[c] = exp(out[c] - logTotal) }
+                                sum += logTotal
                             }
+                            partial[0] = sum
                         }
                     }
                 }
             }
         }
-        return world.allreduce(partial.reduce(0, +), op: .sum) / Double(shard.total)
+        return world.allreduce(logLikelihood[0], op: .sum) / Double(shard.total)
     }
 
     /// M-step: weights, means and regularised covariances from the responsibilities, summed over
@@ -168,23 +164,13 @@ struct ExpectationMaximization {
     private func sumOverChunks(stride: Int,
                                _ accumulate: (UnsafePointer<Float>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) -> [Double] {
         let d = shard.dims, k = self.k
-        let chunks = ChunkedWork.chunkCount(points.rows)
-        var partial = [Double](repeating: 0, count: max(1, chunks) * stride)
-        points.storage.withUnsafeBufferPointer { x in
+        return points.storage.withUnsafeBufferPointer { x in
             responsibilities.withUnsafeBufferPointer { r in
-                partial.withUnsafeMutableBufferPointer { partial in
-                    let partial = partial
-                    ChunkedWork.run(count: points.rows) { chunk, range in
-                        for i in range {
-                            accumulate(x.baseAddress! + i * d, r.baseAddress! + i * k, partial.baseAddress! + chunk * stride)
-                        }
-                    }
+                ChunkedWork.sum(count: points.rows, width: stride) { range, out in
+                    for i in range { accumulate(x.baseAddress! + i * d, r.baseAddress! + i * k, out) }
                 }
             }
         }
-        var merged = [Double](repeating: 0, count: stride)
-        for chunk in 0..<chunks { for t in 0..<stride { merged[t] += partial[chunk * stride + t] } }
-        return merged
     }
 
     /// Lower Cholesky factors of the covariances by LAPACK; throws when one is not positive definite.

@@ -64,32 +64,23 @@ enum KMeansPlusPlus {
     /// chunks merged in order.
     static func potentials(_ points: Matrix, closest: [Double], candidates: [Float], count: Int) -> [Double] {
         let d = points.cols
-        let chunks = ChunkedWork.chunkCount(points.rows)
-        var partial = [Double](repeating: 0, count: max(1, chunks) * count)
-        points.storage.withUnsafeBufferPointer { x in
+        return points.storage.withUnsafeBufferPointer { x in
             candidates.withUnsafeBufferPointer { c in
                 closest.withUnsafeBufferPointer { closest in
-                    partial.withUnsafeMutableBufferPointer { partial in
-                        let partial = partial
-                        ChunkedWork.run(count: points.rows) { chunk, range in
-                            let out = partial.baseAddress! + chunk * count
-                            for i in range {
-                                let row = x.baseAddress! + i * d
-                                for t in 0..<count {
-                                    let centre = c.baseAddress! + t * d
-                                    var s: Float = 0
-                                    for j in 0..<d { let v = row[j] - centre[j]; s += v * v }
-                                    out[t] += min(closest[i], Double(s))
-                                }
+                    ChunkedWork.sum(count: points.rows, width: count) { range, out in
+                        for i in range {
+                            let row = x.baseAddress! + i * d
+                            for t in 0..<count {
+                                let centre = c.baseAddress! + t * d
+                                var s: Float = 0
+                                for j in 0..<d { let v = row[j] - centre[j]; s += v * v }
+                                out[t] += min(closest[i], Double(s))
                             }
                         }
                     }
                 }
             }
         }
-        var sums = [Double](repeating: 0, count: count)
-        for chunk in 0..<chunks { for t in 0..<count { sums[t] += partial[chunk * count + t] } }
-        return sums
     }
 
     /// `out[i]` = squared distance from row i to `center`, or the smaller of that and `out[i]`.

@@ -69,41 +69,34 @@ struct LloydIterations {
     mutating func assign(world: Communicator) -> Totals {
         let d = shard.dims, k = self.k
         let stride = k * d + k + 2
-        let chunks = ChunkedWork.chunkCount(points.rows)
-        var partial = [Double](repeating: 0, count: max(1, chunks) * stride)
-        points.storage.withUnsafeBufferPointer { x in
+        var merged = points.storage.withUnsafeBufferPointer { x in
             centers.withUnsafeBufferPointer { c in
                 labels.withUnsafeMutableBufferPointer { labels in
                     distances.withUnsafeMutableBufferPointer { distances in
-                        partial.withUnsafeMutableBufferPointer { partial in
-                            let (labels, distances, partial) = (labels, distances, partial)
-                            ChunkedWork.run(count: points.rows) { chunk, range in
-                                let out = partial.baseAddress! + chunk * stride
-                                for i in range {
-                                    let row = x.baseAddress! + i * d
-                                    var best: Int32 = 0, bestDistance = Float.infinity
-                                    for cluster in 0..<k {
-                                        var s: Float = 0
-                                        let center = c.baseAddress! + cluster * d
-                                        for j in 0..<d { let t = row[j] - center[j]; s += t * t }
-                                        if s < bestDistance { bestDistance = s; best = Int32(cluster) }
-                                    }
-                                    if labels[i] != best { out[k * d + k + 1] += 1 }
-                                    labels[i] = best
-                                    distances[i] = bestDistance
-                                    let b = Int(best)
-                                    for j in 0..<d { out[b * d + j] += Double(row[j]) }
-                                    out[k * d + b] += 1
-                                    out[k * d + k] += Double(bestDistance)
+                        let (labels, distances) = (labels, distances)
+                        return ChunkedWork.sum(count: points.rows, width: stride) { range, out in
+                            for i in range {
+                                let row = x.baseAddress! + i * d
+                                var best: Int32 = 0, bestDistance = Float.infinity
+                                for cluster in 0..<k {
+                                    var s: Float = 0
+                                    let center = c.baseAddress! + cluster * d
+                                    for j in 0..<d { let t = row[j] - center[j]; s += t * t }
+                                    if s < bestDistance { bestDistance = s; best = Int32(cluster) }
                                 }
+                                if labels[i] != best { out[k * d + k + 1] += 1 }
+                                labels[i] = best
+                                distances[i] = bestDistance
+                                let b = Int(best)
+                                for j in 0..<d { out[b * d + j] += Double(row[j]) }
+                                out[k * d + b] += 1
+                                out[k * d + k] += Double(bestDistance)
                             }
                         }
                     }
                 }
             }
         }
-        var merged = [Double](repeating: 0, count: stride)
-        for chunk in 0..<chunks { for t in 0..<stride { merged[t] += partial[chunk * stride + t] } }
         world.allreduce(&merged, op: .sum)
         return Totals(sums: Array(merged[0..<k * d]), counts: Array(merged[k * d..<k * d + k]),
                       inertia: merged[k * d + k], changed: merged[k * d + k + 1])

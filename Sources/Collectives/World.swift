@@ -4,6 +4,10 @@ import Glibc
 
 /// Chooses how this process talks to its peers.
 public enum World {
+    /// The processors online on this machine (what BLAS threads, clustering workers and batch pooling
+    /// are sized by; a cpuset that confines the job to fewer is not seen).
+    public static var machineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
     /// True when a launcher (mpirun, srun with PMIx) started this process as one of several ranks.
     public static var launchedByMPI: Bool {
         let markers = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"]

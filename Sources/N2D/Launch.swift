@@ -18,7 +18,7 @@ public enum Launch {
     public static func run(blasThreads: Int? = nil, logLevel: Logger.Level = .info, _ job: (Communicator) throws -> Void) -> Never {
         let world = World.communicator()
         Console.configure(world: world, level: logLevel)
-        BLAS.threads = BLAS.threadsPerRank(ranksOnMachine: world.localSize, cores: availableCores(),
+        BLAS.threads = BLAS.threadsPerRank(ranksOnMachine: world.localSize, cores: World.machineCores,
                                            requested: blasThreads ?? environmentInt("N2D_BLAS_THREADS"))
         do {
             if let crashRank = environmentInt("N2D_TEST_CRASH_RANK"), crashRank == world.rank {
@@ -44,11 +44,6 @@ public enum Launch {
     struct InjectedFault: Error, CustomStringConvertible {
         let rank: Int
         var description: String { "injected fault (N2D_TEST_CRASH_RANK=\(rank))" }
-    }
-
-    /// The number of cores this process may run on.
-    public static func availableCores() -> Int {
-        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
     static func environmentInt(_ name: String) -> Int? {
