@@ -1,7 +1,8 @@
 import Collectives
 import LinearAlgebra
 
-/// Batch pooling for machines that run more ranks than they have cores (the shared path only).
+/// The shared path's batch exchange before the forward pass, and batch pooling for machines that run
+/// more ranks than they have cores.
 ///
 /// With 8 ranks on 2 cores and a global batch of 32, each rank's forward and backward pass would read
 /// every weight for just 4 rows: the weights are streamed 8 times per pass instead of twice, and the
@@ -15,11 +16,15 @@ import LinearAlgebra
 /// changes (so sums may be ordered differently: agreement with np 1 is to rounding, as for any np).
 ///
 /// The same allgather tells every rank which input columns any batch reads, for the lazy first-layer
-/// rows, and how many rows and non-zeros each rank computes, which sizes the data allgather.
+/// rows, and how many rows and non-zeros each rank computes, which sizes the data allgather; so the
+/// shared path runs it at every step, lending or not (with no lender each rank computes its own rows).
 struct BatchPool {
     let communicator: Communicator
-    /// Computing ranks on this machine.
+    /// Computing ranks on this machine (all of its ranks when none lends).
     let computeRanks: Int
+    /// Some machine lends rows (agreed by every rank), so the step's other collectives run over the
+    /// computing ranks only.
+    let lending: Bool
 
     /// What one pooled step looks like from this rank.
     struct Pooled {

@@ -83,7 +83,8 @@ public final class Trainer {
                                 batchCapacity: pooling ? (0..<comm.size).reduce(0) { $0 + schedule.largestBatch(rank: $1) }
                                                        : schedule.largestBatch(rank: comm.rank),
                                 store: store, adam: adam, threads: threads,
-                                pool: pooling ? BatchPool(communicator: comm, computeRanks: computeRanks) : nil,
+                                pool: plan.sharedUpdate ? BatchPool(communicator: comm, computeRanks: pooling ? computeRanks : comm.localSize,
+                                                                    lending: pooling) : nil,
                                 lends: computing == nil)
         var history = restored?.header.history ?? []
         let resumedAfter = restored?.header.epochsDone

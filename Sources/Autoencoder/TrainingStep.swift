@@ -18,10 +18,10 @@ final class TrainingStep {
     /// The batches are CSR rows (the first layer is the sparse kind, its rows lazy).
     let sparseInput: Bool
     let store: ParameterStore
-    /// Shared path on a machine with more ranks than cores: the batch pooling (nil: every rank computes
-    /// its own rows). `communicator` is then the computing ranks' (`Communicator.subset`).
+    /// The shared path's batch exchange before the forward pass (nil on the other paths). When some
+    /// machine lends rows (`pool.lending`), `communicator` is the computing ranks' (`Communicator.subset`).
     let pool: BatchPool?
-    /// Pooled, and this rank only lends its rows.
+    /// This rank only lends its rows.
     let lends: Bool
     let parameters: FloatBuffer
     let adam: AdamOptimizer
@@ -77,12 +77,12 @@ final class TrainingStep {
 
     /// Runs one step on `batch` (this rank's rows of it; may be empty) of a global batch of
     /// `globalRows` rows at learning rate `rate`. Returns Σ (reconstruction − input)² over the rows
-    /// this rank computed, and their count (with a `pool`, a lending rank computes none and a computing
+    /// this rank computed, and their count (with lending, a lending rank computes none and a computing
     /// rank also its lenders' rows).
     func run(batch ownRows: FeatureMatrix, globalRows: Int, rate: Float) -> (squaredError: Double, rows: Int) {
         var clock = PhaseClock()
         var batch = ownRows
-        // Every rank's exchange block size, when a collective before the forward pass tells it.
+        // Shared: every computing rank's exchange block size and the columns any rank reads, from the pool.
         var exchangeCounts: [Int]?
         var readColumns: [Int]?
         if let pool {
@@ -104,18 +104,14 @@ final class TrainingStep {
         if case .sparse(let csr) = batch { sparse = csr }
         Network.load(batch, into: work)
         if let sparse {
-            if let readColumns {
-                catchUp(readColumns.filter(share.owns))
-            } else if plan.sharedUpdate {
-                exchangeCounts = catchUpSharedRows(read: sparse)
-            } else {
-                catchUp(distinctColumns(sparse.columnIndices))
-            }
+            // Shared: any rank of the machine may read any row, so each rank catches up the rows it
+            // owns that any rank reads (catching up a row no one here reads is harmless: same arithmetic).
+            catchUp(readColumns?.filter(share.owns) ?? distinctColumns(sparse.columnIndices))
         }
         timings.update += clock.lap()
         // Shared: every slice's last update and catch-up are done before any rank reads the weights
         // (pooled: the computing ranks are the only ones that touch them).
-        if pool != nil {
+        if pool?.lending == true {
             store.fence()
             communicator.barrier()
             store.fence()
@@ -163,21 +159,6 @@ final class TrainingStep {
                 for k in range { adam.catchUp(p, row: cols[k]) }
             }
         }
-    }
-
-    /// The shared path's one collective before the forward pass: an allreduce of which input columns
-    /// any rank's batch reads and of every rank's rows and non-zeros. Any rank of the machine may read
-    /// any row, so each rank catches up the rows it owns that any rank reads (catching up a row no one
-    /// here reads is harmless: the arithmetic is the same). Returns every rank's exchange block size.
-    private func catchUpSharedRows(read csr: CSRMatrix) -> [Int] {
-        let width = architecture.inputWidth, ranks = communicator.size
-        var marks = [Int32](repeating: 0, count: width + 2 * ranks)
-        for c in csr.columnIndices { marks[Int(c)] = 1 }
-        marks[width + 2 * communicator.rank] = Int32(csr.rows)
-        marks[width + 2 * communicator.rank + 1] = Int32(csr.nonZeroCount)
-        communicator.allreduce(&marks, op: .sum)
-        catchUp((0..<width).filter { marks[$0] > 0 && share.owns($0) })
-        return (0..<ranks).map { exchangeCount(rows: Int(marks[width + 2 * $0]), nonZeros: Int(marks[width + 2 * $0 + 1])) }
     }
 
     // MARK: allreduce path
