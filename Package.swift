@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "CSystem"),
 
         .target(name: "Collectives", dependencies: ["CMPI", "CMPIShims"], swiftSettings: fast),
-        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], swiftSettings: fast),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CSystem", "CKernels"], swiftSettings: fast),
         .target(name: "Storage", dependencies: ["LinearAlgebra"], swiftSettings: fast),
         .target(name: "Randomness", swiftSettings: fast),
         .target(name: "TextFeatures", dependencies: ["LinearAlgebra", "Collectives"],

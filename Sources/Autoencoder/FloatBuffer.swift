@@ -1,4 +1,4 @@
-import Dispatch
+import LinearAlgebra
 
 /// A fixed-size, 64-byte-aligned, zero-initialised block of `Float`s with a stable address, for the
 /// training state and scratch space that hot loops address through raw pointers (no copy-on-write).
@@ -45,7 +45,7 @@ func parallelChunks(_ count: Int, threads: Int, granule: Int = 16, _ body: (Rang
         return
     }
     let per = (count / workers + granule - 1) / granule * granule
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
+    ComputeThreads.perform(iterations: workers) { w in
         let start = min(count, w * per)
         let end = w == workers - 1 ? count : min(count, start + per)
         if start < end { body(start..<end) }

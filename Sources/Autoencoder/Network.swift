@@ -1,4 +1,3 @@
-import Dispatch
 import LinearAlgebra
 
 /// Scratch space for forward and backward passes over up to `capacity` rows: each layer's output
@@ -87,7 +86,7 @@ enum Network {
         let parts = min(threads, n / granule, max(1, flops / 2_000_000))
         guard parts > 1 else { return body(0, n) }
         let per = (n / parts + granule - 1) / granule * granule
-        DispatchQueue.concurrentPerform(iterations: parts) { t in
+        ComputeThreads.perform(iterations: parts) { t in
             let j0 = t * per, j1 = t == parts - 1 ? n : min(n, j0 + per)
             if j0 < j1 { body(j0, j1) }
         }

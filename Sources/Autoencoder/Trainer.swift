@@ -37,6 +37,9 @@ public final class Trainer {
         let config = configuration
         let arch = config.architecture
         let comm = communicator
+        // This thread computes too (the step's workers flush in `ComputeThreads.perform`; OpenBLAS runs
+        // on them, one thread each, while training).
+        ComputeThreads.flushSubnormals()
         var sparseInput = false
         if case .sparse = training { sparseInput = true }
         try comm.agreeing("train") {
@@ -93,6 +96,7 @@ public final class Trainer {
 
         for epoch in firstEpoch..<config.epochs {
             let started = Date()
+            let timingsBefore = step.timings
             var shuffle = SeededGenerator(seed: config.seed, streams: [RandomStream.shuffle.rawValue, UInt64(epoch), UInt64(comm.rank)])
             let order = shuffle.permutation(training.rows)
             // Over the rows this rank computed (its own, or with pooling its lenders' too) and over all ranks.
@@ -109,7 +113,9 @@ public final class Trainer {
                                            runningLoss: squaredError / Double(max(localRows * arch.inputWidth, 1)),
                                            samplesPerSecond: Double(globalRows) / max(Date().timeIntervalSince(started), 1e-9)))
             }
+            var clock = PhaseClock()
             adam.flush(parameters.pointer, threads: threads, share: store.share)
+            step.timings.catchUp += clock.lap()
             store.synchronize()  // shared: every slice is current before validation, checkpoint and the result read it
             // Every rank contributes all four sums, with or without validation rows of its own.
             var sums = [squaredError, Double(localRows), 0, 0]
@@ -126,7 +132,7 @@ public final class Trainer {
                     "the loss became \(loss) in epoch \(epoch + 1) (learning rate \(config.adam.learningRate) may be too high for this data).\(kept)")
             }
             history.append(EpochRecord(epoch: epoch + 1, loss: loss, validationLoss: validationLoss,
-                                       seconds: Date().timeIntervalSince(started)))
+                                       seconds: Date().timeIntervalSince(started), phases: step.timings.since(timingsBefore)))
             let stopping = stopRequested?() ?? false
             if let path = config.checkpointPath,
                stopping || (epoch + 1) % max(config.checkpointEvery, 1) == 0 || epoch + 1 == config.epochs {

@@ -62,6 +62,8 @@ public struct EpochRecord: Equatable, Codable, Sendable {
     public var validationLoss: Double?
     /// Wall time of the epoch, validation included.
     public var seconds: Double
+    /// Where rank 0's steps spent the epoch (nil in checkpoints written before it was recorded).
+    public var phases: StepTimings?
 }
 
 /// A snapshot for progress reporting, delivered after every step.

@@ -45,7 +45,7 @@ final class TrainingStep {
     private var columnMark: [Int32]
     private var stamp: Int32 = 0
     /// Wall time spent in each phase so far.
-    private(set) var timings = StepTimings()
+    var timings = StepTimings()
 
     init(architecture: Architecture, communicator: Communicator, plan: CommunicationPlan, sparseInput: Bool,
          batchCapacity: Int, store: ParameterStore, adam: AdamOptimizer, threads: Int, pool: BatchPool? = nil, lends: Bool = false) {
@@ -108,7 +108,7 @@ final class TrainingStep {
             // owns that any rank reads (catching up a row no one here reads is harmless: same arithmetic).
             catchUp(readColumns?.filter(share.owns) ?? distinctColumns(sparse.columnIndices))
         }
-        timings.update += clock.lap()
+        timings.catchUp += clock.lap()
         // Shared: every slice's last update and catch-up are done before any rank reads the weights
         // (pooled: the computing ranks are the only ones that touch them).
         if pool?.lending == true {
@@ -301,7 +301,7 @@ final class TrainingStep {
             for b in owned { formAndApply(b, scratch[0].pointer) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        ComputeThreads.perform(iterations: workers) { w in
             for k in stride(from: w, to: owned.count, by: workers) { formAndApply(owned[k], scratch[w].pointer) }
         }
     }
@@ -341,7 +341,7 @@ final class TrainingStep {
             order.withUnsafeBufferPointer { o in
                 groupStarts.withUnsafeBufferPointer { starts in
                     let workers = max(1, min(threads, groups / 64))
-                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    ComputeThreads.perform(iterations: workers) { w in
                         let row = scratch[w].pointer
                         for group in stride(from: w, to: groups, by: workers) {
                             row.update(repeating: 0, count: outW)
@@ -366,10 +366,26 @@ public struct StepTimings: Equatable, Codable, Sendable {
     public var forwardBackward = 0.0
     /// Waiting in collectives (allgather; allreduce completion).
     public var communication = 0.0
-    /// Weight gradients of gathered layers fused with Adam, Adam of allreduced layers, lazy catch-up.
+    /// Weight gradients of gathered layers fused with Adam, Adam of allreduced layers.
     public var update = 0.0
+    /// Lazy first-layer rows replaying the steps they missed (before the forward pass, and the flush
+    /// at the end of an epoch).
+    public var catchUp = 0.0
 
-    public var total: Double { forwardBackward + communication + update }
+    public init() {}
+
+    public var total: Double { forwardBackward + communication + update + catchUp }
+
+    /// The time spent since `earlier` (a snapshot of the same counters).
+    public func since(_ earlier: StepTimings) -> StepTimings {
+        var d = StepTimings()
+        d.steps = steps - earlier.steps
+        d.forwardBackward = forwardBackward - earlier.forwardBackward
+        d.communication = communication - earlier.communication
+        d.update = update - earlier.update
+        d.catchUp = catchUp - earlier.catchUp
+        return d
+    }
 }
 
 /// Laps of wall time.

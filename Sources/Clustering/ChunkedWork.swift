@@ -1,5 +1,5 @@
+import LinearAlgebra
 import Collectives
-import Dispatch
 
 /// Splits `count` rows into fixed-size chunks and runs `body(chunk, rows)` for each, on up to
 /// `workers` threads. Chunk boundaries depend only on `count` and `chunkSize`, so per-chunk partial
@@ -20,7 +20,7 @@ enum ChunkedWork {
             for c in 0..<chunks { body(c, c * chunkSize..<min(count, (c + 1) * chunkSize)) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+        ComputeThreads.perform(iterations: threads) { worker in
             var c = worker
             while c < chunks {
                 body(c, c * chunkSize..<min(count, (c + 1) * chunkSize))

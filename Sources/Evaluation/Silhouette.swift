@@ -1,6 +1,5 @@
 import Randomness
 import Clustering
-import Dispatch
 import LinearAlgebra
 
 /// The mean silhouette coefficient (Rousseeuw 1987) with Euclidean distances: for a row, a is the
@@ -38,7 +37,7 @@ public enum Silhouette {
         x.storage.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { out in
                 let out = out
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                ComputeThreads.perform(iterations: chunks) { c in
                     var sums = [Double](repeating: 0, count: k)
                     for i in c * chunk..<min(n, (c + 1) * chunk) {
                         for t in 0..<k { sums[t] = 0 }

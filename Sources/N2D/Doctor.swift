@@ -12,8 +12,12 @@ public enum Doctor {
         public var rankLines: [String]
         /// The summary line ("4 ranks on 1 host, Open MPI v4.1.4, OpenBLAS 0.3.21, allreduce ok, sgemm ok").
         public var summary: String
+        /// The machine's compute: BLAS kernel, floating-point mode, ceilings per rank.
+        public var computeLines: [String]
         /// The checks that failed, empty when healthy.
         public var problems: [String]
+        /// What works but runs slower than it could (a weak BLAS kernel).
+        public var warnings: [String]
         public var healthy: Bool { problems.isEmpty }
     }
 
@@ -41,13 +45,40 @@ public enum Doctor {
             problems.append("sgemm differs from the reference loop by \(worstError): OpenBLAS is broken "
                             + "(try OPENBLAS_CORETYPE=Haswell, or reinstall libopenblas0)")
         }
+        // Subnormals flushed everywhere that computes (docs/TRAINING.md), on every rank.
+        let flushing = ComputeThreads.checkFlushing()
+        let flushingEverywhere = world.allreduce(flushing.all ? 1 : 0, op: .min) == 1
+        if !flushing.all {
+            problems.append("rank \(world.rank): subnormals are not flushed on every computing thread "
+                            + "(calling thread \(flushing.callingThread), workers \(flushing.workers), BLAS threads \(flushing.blasThreads))")
+        }
+
+        // The kernel and the ceilings, each rank measuring at once with its threads (what a job gets).
+        let features = BLASKernel.CPUFeatures.thisCPU
+        let best = BLASKernel.best(for: features) ?? BLASKernel.current
+        let ceilings = Ceilings.measure(threads: BLAS.threads, size: 1024, triadFloats: 8 << 20, repeats: 3)
+        let measured = String(format: "rank %d: sgemm %.1f GFLOP/s on %d thread%@ (%.0f%% of the %d-wide multiply-add peak %.1f), triad %.1f GB/s",
+                              world.rank, ceilings.sgemmGFLOPS, BLAS.threads, BLAS.threads == 1 ? "" : "s",
+                              100 * ceilings.sgemmShareOfPeak, ceilings.vectorWidth, ceilings.peakGFLOPS, ceilings.triadGBPerSecond)
+        var computeLines = world.gather(measured, root: 0) ?? [measured]
+        computeLines.insert("BLAS kernel \(BLASKernel.provenance), this CPU's best \(best); "
+                            + "subnormals \(flushingEverywhere ? "flushed to zero (FTZ+DAZ) on every computing thread" : "NOT flushed everywhere")", at: 0)
+        // The best kernel reaches about 90% of the multiply-add peak: warn below half of that.
+        var warnings: [String] = []
+        let weakest = world.allreduce(ceilings.sgemmShareOfPeak, op: .min)
+        if weakest < 0.45 {
+            warnings.append(String(format: "sgemm reaches %.0f%% of this CPU's multiply-add peak on some rank, under half of what its best kernel (%@) "
+                                   + "reaches; the kernel in use is %@%@", 100 * weakest, best, BLASKernel.current,
+                                   getenv("OPENBLAS_CORETYPE") != nil ? " (set by OPENBLAS_CORETYPE: unset it, or set it to \(best))" : ""))
+        }
+
         let anyRankProblems = world.allreduce(problems.count, op: .max)
         if anyRankProblems > 0 && problems.isEmpty { problems.append("another rank reported a problem") }
 
         let summary = "\(n) rank\(n == 1 ? "" : "s") on \(hosts) host\(hosts == 1 ? "" : "s"), "
             + "\(world.libraryVersion), OpenBLAS \(BLAS.version), "
             + "allreduce \(allreduceOK ? "ok" : "FAILED"), sgemm \(worstError < 1e-3 ? "ok" : "FAILED")"
-        return Report(rankLines: lines, summary: summary, problems: problems)
+        return Report(rankLines: lines, summary: summary, computeLines: computeLines, problems: problems, warnings: warnings)
     }
 
     /// The largest absolute difference between sgemm and a naive product on fixed data.

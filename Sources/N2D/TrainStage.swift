@@ -51,11 +51,16 @@ public enum TrainStage {
         return Output(result: result, ownCodes: ownCodes, allCodes: allCodes)
     }
 
-    /// `epoch,loss,val_loss,seconds` rows (val_loss empty without validation rows).
+    /// `epoch,loss,val_loss,seconds` rows (val_loss empty without validation rows), then where rank 0's
+    /// steps spent the epoch: forward/backward, communication, update and lazy catch-up seconds
+    /// (empty for epochs recorded before a resume from an older checkpoint).
     public static func historyCSV(_ history: [EpochRecord]) -> String {
-        var text = "epoch,loss,val_loss,seconds\n"
+        var text = "epoch,loss,val_loss,seconds,forward_backward_s,communication_s,update_s,catch_up_s\n"
         for r in history {
-            text += "\(r.epoch),\(r.loss),\(r.validationLoss.map { "\($0)" } ?? ""),\(String(format: "%.3f", r.seconds))\n"
+            let phases = r.phases.map { p in
+                [p.forwardBackward, p.communication, p.update, p.catchUp].map { String(format: "%.3f", $0) }.joined(separator: ",")
+            } ?? ",,,"
+            text += "\(r.epoch),\(r.loss),\(r.validationLoss.map { "\($0)" } ?? ""),\(String(format: "%.3f", r.seconds)),\(phases)\n"
         }
         return text
     }

@@ -1,4 +1,4 @@
-import Dispatch
+import LinearAlgebra
 
 /// NN-descent's sampled candidates for every vertex of the graph: up to `capacity` new and `capacity`
 /// old ones, drawn from its forward and reverse neighbours by a seeded hash priority, so every rank
@@ -23,7 +23,7 @@ struct CandidateLists {
                     newPriority.withUnsafeMutableBufferPointer { np in
                         oldPriority.withUnsafeMutableBufferPointer { op in
                             let graph = g.baseAddress!
-                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            ComputeThreads.perform(iterations: workers) { worker in
                                 // Each worker fills the lists of its own vertex range, scanning every edge.
                                 let mine = (rows * worker / workers)..<(rows * (worker + 1) / workers)
                                 func heap(_ vertex: Int, new: Bool) -> NeighborHeap {

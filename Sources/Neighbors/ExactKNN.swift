@@ -1,4 +1,3 @@
-import Dispatch
 import LinearAlgebra
 
 /// Exact k-nearest neighbours by brute force: squared distances ‖x‖² + ‖y‖² − 2x·y in blocks through
@@ -39,7 +38,7 @@ public enum ExactKNN {
                 indices.withUnsafeMutableBufferPointer { ib in
                     distances.withUnsafeMutableBufferPointer { db in
                         let norm = normBuffer.baseAddress!, outI = ib.baseAddress!, outD = db.baseAddress!
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        ComputeThreads.perform(iterations: workers) { worker in
                             let products = UnsafeMutablePointer<Float>.allocate(capacity: queryBlock * referenceBlock)
                             defer { products.deallocate() }
                             for block in stride(from: worker, to: blocks, by: workers) {

@@ -1,4 +1,4 @@
-import Dispatch
+import LinearAlgebra
 
 /// The neighbour lists NN-descent improves for one rank's rows: for each row a bounded heap of
 /// `capacity` other points (squared distances) with a "new" mark per entry.
@@ -30,7 +30,7 @@ struct NeighborLists {
                 isNew.withUnsafeMutableBufferPointer { fb in
                     totals.withUnsafeMutableBufferPointer { tb in
                         let d = db.baseAddress!, i = ib.baseAddress!, f = fb.baseAddress!, t = tb.baseAddress!
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        ComputeThreads.perform(iterations: workers) { worker in
                             var total = 0
                             for block in stride(from: worker, to: blocks, by: workers) {
                                 for r in block * blockSize..<min((block + 1) * blockSize, count) {

@@ -1,4 +1,3 @@
-import Dispatch
 import LinearAlgebra
 
 /// One random-projection tree: the points reordered so that each leaf is a consecutive run of `order`.
@@ -29,7 +28,7 @@ enum RandomProjectionForest {
         trees.withUnsafeMutableBufferPointer { out in
             let slots = out.baseAddress!
             space.storage.withUnsafeBufferPointer { x in
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                ComputeThreads.perform(iterations: workers) { worker in
                     for t in stride(from: worker, to: count, by: workers) {
                         var random = SeededRandom(seed: seed, 0x7265_6573, UInt64(t))
                         (slots + t).pointee = buildTree(x: x.baseAddress!, n: space.rows, d: space.cols,

@@ -76,10 +76,10 @@ struct StepsCommand: ParsableCommand {
         let lazyShare = 0.4
         let dense = Double(architecture.parameterCount - w[0] * w[1]) + lazyShare * Double(w[0] * w[1])
         let bytes = 24 * dense
-        let gemmCeiling = flops / (peak.gflops * 1e9), optimizerCeiling = bytes / (peak.gigabytesPerSecond * 1e9)
+        let gemmCeiling = flops / (peak.sgemmGFLOPS * 1e9), optimizerCeiling = bytes / (peak.triadGBPerSecond * 1e9)
         print(String(format: "ceilings at %d threads: sgemm %.1f GFLOP/s, triad %.1f GB/s; step GEMM %.2f GFLOP → %.2f ms, optimizer %.0f MB → %.2f ms; "
                      + "sum %.2f ms; measured step %.2f ms = %.2f× the ceiling sum",
-                     threads, peak.gflops, peak.gigabytesPerSecond, flops * 1e-9, gemmCeiling * 1e3, bytes / 1e6, optimizerCeiling * 1e3,
+                     threads, peak.sgemmGFLOPS, peak.triadGBPerSecond, flops * 1e-9, gemmCeiling * 1e3, bytes / 1e6, optimizerCeiling * 1e3,
                      (gemmCeiling + optimizerCeiling) * 1e3, step * 1e3, step / (gemmCeiling + optimizerCeiling)))
     }
 }

@@ -1,6 +1,7 @@
 // Benchmarks and multi-rank checks of the Autoencoder module, run by Scripts/bench/train.sh,
 // Scripts/bench/blas-peak and the multi-rank tests (under mpirun).
 import ArgumentParser
+import LinearAlgebra
 
 struct AEBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,4 +11,6 @@ struct AEBench: ParsableCommand {
     )
 }
 
+BLASKernel.selectBestKernel()
+ComputeThreads.prepareProcess()
 AEBench.main()

@@ -5,6 +5,7 @@ import Logging
 import Glibc
 #endif
 import Collectives
+import LinearAlgebra
 import N2D
 
 /// The `n2d-mpi` command: N2D clustering (autoencoder → UMAP → DBSCAN / KMeans / GMM) on MPI ranks.
@@ -73,12 +74,19 @@ struct DoctorCommand: ParsableCommand {
             if world.rank == 0 {
                 report.rankLines.forEach { print($0) }
                 print(report.summary)
+                report.computeLines.forEach { print($0) }
+                report.warnings.forEach { print("warning: \($0)") }
                 report.problems.forEach { print("problem: \($0)") }
             }
             if !report.healthy { throw RankFailure(rank: world.rank, stage: "doctor", message: report.problems.joined(separator: "; ")) }
         }
     }
 }
+
+// Before anything else (MPI, threads): the best OpenBLAS kernel for this CPU (which may re-execute
+// the program), then subnormals flushed on this thread and OpenBLAS's pool (docs/TRAINING.md).
+BLASKernel.selectBestKernel()
+ComputeThreads.prepareProcess()
 
 // Parse errors and --help are printed by rank 0 alone: under mpirun every rank parses the same
 // arguments, and interleaved copies of one message would be unreadable.

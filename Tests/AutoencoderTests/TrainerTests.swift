@@ -81,6 +81,40 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(a.header.adamStep, b.header.adamStep)
     }
 
+    /// Every thread of a training step flushes subnormals: moments planted subnormal (through a
+    /// checkpoint) are read as zero, on every path and with the step's work split over two threads, even
+    /// when the calling thread started in IEEE mode. Without the mode, an untouched parameter's moment
+    /// would stay subnormal (0.9 × 2⁻¹²⁸ per step).
+    func testEveryThreadOfTheStepFlushesSubnormals() throws {
+        let wide = Architecture(inputWidth: 400, hidden: [64, 48], bottleneck: 4)
+        let rows = SyntheticCounts.make(rows: 96, cols: 400, meanNonZeros: 6, clusters: 3, seed: 2)
+        let subnormal = Float(sign: .plus, exponent: -128, significand: 1)
+        for communication in [CommunicationChoice.gather, .allreduce, .shared] {
+            let dir = TestPaths.temporaryDirectory("ae-subnormal")
+            var config = TrainingConfiguration(architecture: wide)
+            config.epochs = 1
+            config.batchSize = 32
+            config.threads = 2
+            config.communication = communication
+            config.checkpointPath = dir.appendingPathComponent("m.ckpt").path
+            _ = try Trainer(configuration: config, communicator: LocalCommunicator()).train(training: .sparse(rows))
+            var planted = try CheckpointFile.read(path: config.checkpointPath!)
+            planted.firstMoments = [Float](repeating: subnormal, count: planted.firstMoments.count)
+            planted.secondMoments = [Float](repeating: subnormal, count: planted.secondMoments.count)
+            try CheckpointFile.write(planted, to: config.checkpointPath!)
+            config.epochs = 2
+            config.resume = true
+            ComputeThreads.keepSubnormals()
+            defer { ComputeThreads.prepareProcess() }
+            _ = try Trainer(configuration: config, communicator: LocalCommunicator()).train(training: .sparse(rows))
+            let after = try CheckpointFile.read(path: config.checkpointPath!)
+            let moments = after.firstMoments + after.secondMoments
+            XCTAssertEqual(moments.filter { $0.isSubnormal }.count, 0, "\(communication): subnormal moments survived a step")
+            XCTAssertGreaterThan(after.firstMoments.filter { $0 == 0 }.count, wide.inputWidth * 8,
+                                 "\(communication): the untouched first-layer rows' moments must be flushed to zero")
+        }
+    }
+
     func testCheckpointOfAnotherConfigurationIsRefusedNamingTheSetting() throws {
         let path = TestPaths.temporaryDirectory("ae-refuse").appendingPathComponent("model.ckpt").path
         var config = configuration(epochs: 1)

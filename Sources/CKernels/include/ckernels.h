@@ -13,4 +13,10 @@
 void ck_adam_apply(float *w, float *m, float *v, const float *gradient, ptrdiff_t count,
                    const float *alphas, ptrdiff_t steps, float c1, float c2, float epsilon);
 
+/* Runs `rounds` rounds of independent multiply-adds in registers with the widest vectors this CPU
+   has (AVX-512 FMA, AVX2 FMA, or SSE multiply and add) and returns the floating-point operations
+   done: timed, it gives one core's peak GFLOP/s, the ceiling of any sgemm kernel. *width receives
+   the vector width in floats (16, 8 or 4). */
+double ck_multiply_add_peak(long rounds, int *width);
+
 #endif

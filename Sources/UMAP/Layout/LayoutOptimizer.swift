@@ -54,7 +54,7 @@ public struct LayoutOptimizer {
                     nextSample.withUnsafeMutableBufferPointer { ns in
                         nextNegative.withUnsafeMutableBufferPointer { nn in
                             let copyBase = copyBuffer.baseAddress!, nsBase = ns.baseAddress!, nnBase = nn.baseAddress!
-                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            ComputeThreads.perform(iterations: workers) { worker in
                                 for c in stride(from: worker, to: chunksPerRank, by: workers) {
                                     let local = copyBase + c * size
                                     local.update(from: start.baseAddress!, count: size)
@@ -138,7 +138,7 @@ public struct LayoutOptimizer {
             start.withUnsafeBufferPointer { sb in
                 delta.withUnsafeMutableBufferPointer { db in
                     let c = cb.baseAddress!, s = sb.baseAddress!, d = db.baseAddress!
-                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    ComputeThreads.perform(iterations: workers) { w in
                         for x in (size * w / workers)..<(size * (w + 1) / workers) {
                             var sum: Float = 0
                             for chunk in 0..<chunks { sum += c[chunk * size + x] - s[x] }
