@@ -16,6 +16,10 @@ Subcommands (each prints one JSON object on stdout):
            n_components=5, min_dist=0), seeded (random_state=13, single thread) unless --umap-parallel;
            DBSCAN(eps=1, min_samples=50); KMeans(5, random_state=13). Writes codes.npy, umap.npy and
            labels.csv (the columns n2d-mpi writes) into DIR, then measures them as `measure` does.
+  train    --input CSV [--epochs 3] [--max-rows N]
+           Only the vectorize and Keras stages of `run` (same data, network, batch and seed), printing
+           each epoch's seconds as Keras's fit saw them: the training benchmark's reference
+           (Scripts/bench/train-job.sh).
   measure  --dir DIR
            Quality of a finished run (n2d-mpi's or this script's) from DIR's codes.npy, umap.npy and
            labels.csv: trustworthiness (scikit-learn, k=10, 5,000 rows drawn with seed 13), silhouette of
@@ -80,10 +84,51 @@ def autoencoder(dims):
     return model, keras.Model(inputs, code)
 
 
-def run(a):
-    from sklearn.cluster import DBSCAN, KMeans
+def vectorized(a):
+    """The reviews, the train half's row ids, and its dense count matrix and the validation rows'."""
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.model_selection import train_test_split
+    words = stop_words()
+    rows = read_reviews(a.input, a.max_rows)
+    train, test = train_test_split(range(len(rows)), test_size=0.5, random_state=SEED)
+    validation = test[: a.validation_rows]
+    vectorizer = CountVectorizer(stop_words="english", max_features=a.max_features)
+    x_train = vectorizer.fit_transform([clean(rows[i][0], words) for i in train])
+    x_val = vectorizer.transform([clean(rows[i][0], words) for i in validation])
+    return rows, train, x_train.astype(np.float32).toarray(), x_val.astype(np.float32).toarray()
+
+
+def fit(x_train, x_val, epochs, verbose):
+    """The seeded Keras autoencoder trained as the tutorial does; returns the encoder, the history and
+    each epoch's wall seconds."""
+    import keras
+    keras.utils.set_random_seed(SEED)
+    model, encoder = autoencoder([x_train.shape[1], 1024, 512, 256, 10])
+    epoch_seconds = []
+
+    class EpochClock(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.started = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            epoch_seconds.append(time.perf_counter() - self.started)
+
+    history = model.fit(x_train, x_train, batch_size=32, epochs=epochs, validation_data=(x_val, x_val),
+                        verbose=2 if verbose else 0, callbacks=[EpochClock()])
+    return encoder, history, epoch_seconds
+
+
+def train_only(a):
+    start = time.perf_counter()
+    _, _, x_train, x_val = vectorized(a)
+    vectorize = time.perf_counter() - start
+    _, history, epoch_seconds = fit(x_train, x_val, a.epochs, a.verbose)
+    return {"vectorize_seconds": vectorize, "epoch_seconds": epoch_seconds, "loss": history.history["loss"],
+            "val_loss": history.history["val_loss"], "versions": versions()}
+
+
+def run(a):
+    from sklearn.cluster import DBSCAN, KMeans
 
     seconds, start = {}, time.perf_counter()
     mark = start
@@ -94,22 +139,10 @@ def run(a):
         seconds[stage] = now - mark
         mark = now
 
-    words = stop_words()
-    rows = read_reviews(a.input, a.max_rows)
-    train, test = train_test_split(range(len(rows)), test_size=0.5, random_state=SEED)
-    validation = test[: a.validation_rows]
-    vectorizer = CountVectorizer(stop_words="english", max_features=a.max_features)
-    x_train = vectorizer.fit_transform([clean(rows[i][0], words) for i in train])
-    x_val = vectorizer.transform([clean(rows[i][0], words) for i in validation])
-    x_train = x_train.astype(np.float32).toarray()
-    x_val = x_val.astype(np.float32).toarray()
+    rows, train, x_train, x_val = vectorized(a)
     lap("vectorize")
 
-    import keras
-    keras.utils.set_random_seed(SEED)
-    model, encoder = autoencoder([x_train.shape[1], 1024, 512, 256, 10])
-    history = model.fit(x_train, x_train, batch_size=32, epochs=a.epochs, validation_data=(x_val, x_val),
-                        verbose=2 if a.verbose else 0)
+    encoder, history, epoch_seconds = fit(x_train, x_val, a.epochs, a.verbose)
     codes = encoder.predict(x_train, batch_size=1024, verbose=0)
     lap("train")  # as n2d-mpi's train stage, which ends with the codes
 
@@ -138,6 +171,7 @@ def run(a):
         "rows": int(x_train.shape[0]), "features": int(x_train.shape[1]), "epochs": a.epochs,
         "final_loss": float(history.history["loss"][-1]),
         "final_val_loss": float(history.history["val_loss"][-1]),
+        "epoch_seconds": epoch_seconds,
         "umap_seeded": not a.umap_parallel,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "versions": versions(),
@@ -215,12 +249,19 @@ def main():
     r.add_argument("--umap-parallel", action="store_true",
                    help="unseeded umap-learn on all cores (faster, not reproducible)")
     r.add_argument("--verbose", action="store_true", help="Keras per-epoch lines on stderr")
+    t = commands.add_parser("train")
+    t.add_argument("--input", required=True)
+    t.add_argument("--epochs", type=int, default=3)
+    t.add_argument("--max-rows", type=int, default=0)
+    t.add_argument("--max-features", type=int, default=5000)
+    t.add_argument("--validation-rows", type=int, default=2000)
+    t.add_argument("--verbose", action="store_true")
     m = commands.add_parser("measure")
     m.add_argument("--dir", required=True)
     a = parser.parse_args()
-    if a.command == "run":
+    if a.command in ("run", "train"):
         sys.stdout = sys.stderr  # keep stdout for the JSON: libraries print progress
-        report = run(a)
+        report = run(a) if a.command == "run" else train_only(a)
         sys.stdout = sys.__stdout__
     else:
         report = measure_dir(a.dir)
