@@ -8,7 +8,7 @@ struct PeakCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "peak", abstract: "sgemm and multiply-add GFLOP/s and triad GB/s at a thread count.")
 
     @Option(help: "Threads (OpenBLAS, the multiply-add loop and the triad).") var threads = 1
-    @Option(help: "Repetitions (the median is reported).") var repeats = 5
+    @Option(help: "Repetitions (the fastest is reported: a ceiling).") var repeats = 5
 
     func run() {
         let peak = Ceilings.measure(threads: threads, repeats: repeats)
