@@ -8,15 +8,6 @@ cd "$(dirname "$0")/.."
 Scripts/setup.sh
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 [ -d ../shared/golden ] || { echo "test: error: ../shared/golden is missing (the golden values live beside the project)" >&2; exit 1; }
-swift test -c release 2>&1 | tee /tmp/n2d-swift-test.log | grep -Ev "^\[[0-9]+/[0-9]+\]|^Test Case .* (started|passed)"
-status=${PIPESTATUS[0]}
-# One plain closing line from XCTest's own totals (the Swift Testing runner, which has no tests here,
-# prints its "0 tests" line last).
-summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" /tmp/n2d-swift-test.log | tail -n 1 || true)
-executed=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
-failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
-if [ -n "$summary" ]; then
-    passed=$((executed > failed ? executed - failed : 0))
-    echo "n2d-mpi tests: $passed passed, $failed failed"
-fi
-exit "$status"
+# The output is kept in /tmp/n2d-swift-test.log; the closing line (passed, failed, skipped tests) is
+# printed on a red run too, and the script exits with the test run's status (Scripts/test-summary.sh).
+exec Scripts/test-summary.sh /tmp/n2d-swift-test.log -- swift test -c release

@@ -1,5 +1,6 @@
 import Collectives
 import LinearAlgebra
+import Storage
 import TextFeatures
 
 /// The one entry point the pipeline calls to turn an input file into this rank's rows.
@@ -16,6 +17,7 @@ public enum Dataset {
     /// ranks) are agreed: every rank throws the same `RankFailure`, carrying the message.
     public static func load(_ spec: DatasetSpec, world: Communicator) throws -> DatasetShard {
         let (format, source) = try world.agreeing("read input") { () -> (DataFormat, RowSource) in
+            try InputFile.check(spec.path)
             let format = try spec.resolvedFormat()
             let source = try open(format, spec)
             guard source.rowCount > 0 else { throw DatasetError("\(spec.path) holds no data rows") }

@@ -27,7 +27,9 @@ public enum TrainStage {
         var config = configuration
         if config.checkpointPath == nil { config.checkpointPath = outputDirectory + "/model.ckpt" }
         var line: ProgressLine?
+        var stepsRun = 0
         let result = try Trainer(configuration: config, communicator: world).train(training: training, validation: validation, progress: { p in
+            stepsRun += 1
             guard world.rank == 0, showProgress else { return }
             if line == nil { line = ProgressLine(label: "train", total: p.epochs * p.stepsPerEpoch, unit: "steps", enabled: Console.showsProgress) }
             line?.update((p.epoch - 1) * p.stepsPerEpoch + p.step,
@@ -47,8 +49,25 @@ public enum TrainStage {
             guard let allCodes else { return }
             try AtomicFile.write(historyCSV(result.history), to: outputDirectory + "/history.csv")
             try AtomicFile.write(NPY.encode(allCodes), to: outputDirectory + "/codes.npy")
+            try MetricsFile.update(directory: outputDirectory, section: "train", value: metricsSection(result, stepsRun: stepsRun))
         }
         return Output(result: result, ownCodes: ownCodes, allCodes: allCodes)
+    }
+
+    /// The "train" section of metrics.json: epochs, the last epoch's loss and val_loss (null without
+    /// validation rows), the seconds and steps per second of the epochs this run trained (a resumed
+    /// run's restored epochs excluded; validation time included), and the communication path.
+    static func metricsSection(_ result: TrainingResult, stepsRun: Int) -> [String: Any] {
+        let trained = result.history.dropFirst(result.resumedAfterEpoch ?? 0)
+        let seconds = trained.reduce(0) { $0 + $1.seconds }
+        let last = result.history.last
+        return [
+            "epochs": result.history.count, "epochs_this_run": trained.count,
+            "loss": last?.loss ?? NSNull(), "val_loss": last?.validationLoss ?? NSNull(),
+            "seconds": seconds, "steps": stepsRun,
+            "steps_per_second": seconds > 0 ? Double(stepsRun) / seconds : NSNull(),
+            "communication": result.communicationSummary,
+        ]
     }
 
     /// `epoch,loss,val_loss,seconds` rows (val_loss empty without validation rows), then where rank 0's

@@ -36,6 +36,7 @@ public struct TrueLabels: Sendable, Equatable {
 
     /// Reads `path`; `rows` is the number of embedding rows it must match.
     public static func read(path: String, rows: Int) throws -> TrueLabels {
+        try InputFile.check(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path: path, problem: "cannot read the labels file (missing or unreadable)")
         }

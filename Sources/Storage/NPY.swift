@@ -33,6 +33,7 @@ public enum NPY {
 
     /// Reads a 2-d (or 1-d, as one column) float32/float64 array as a `Matrix`. Errors name the file.
     public static func readMatrix(path: String) throws -> Matrix {
+        try InputFile.check(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path: path, problem: "cannot read the file (missing or unreadable)")
         }

@@ -34,9 +34,20 @@ final class EndToEndTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + name), "missing \(name)")
         }
         let metrics = try json(dir + "/metrics.json")
-        for section in ["vectorize", "train", "embed", "cluster", "run"] where section != "train" {
+        for section in ["vectorize", "train", "embed", "cluster", "run"] {
             XCTAssertNotNil(metrics[section], "metrics.json lacks \(section)")
         }
+        let train = try XCTUnwrap(metrics["train"] as? [String: Any])
+        XCTAssertEqual(train["epochs"] as? Int, 2)
+        XCTAssertEqual(train["steps"] as? Int, 2 * Int((1500.0 / 32).rounded(.up)), "steps of 2 epochs of 1,500 rows in global batches of 32")
+        let historyLast = try XCTUnwrap(String(contentsOfFile: dir + "/history.csv", encoding: .utf8)
+            .split(separator: "\n").last?.split(separator: ",", omittingEmptySubsequences: false))
+        XCTAssertEqual(train["loss"] as? Double, Double(historyLast[1]), "train.loss is the last epoch's loss")
+        XCTAssertEqual(train["val_loss"] as? Double, Double(historyLast[2]), "train.val_loss is the last epoch's val_loss")
+        let trainSeconds = try XCTUnwrap(train["seconds"] as? Double)
+        XCTAssertGreaterThan(trainSeconds, 0)
+        XCTAssertEqual(try XCTUnwrap(train["steps_per_second"] as? Double), Double(train["steps"] as? Int ?? 0) / trainSeconds, accuracy: 1e-9)
+        XCTAssertFalse((train["communication"] as? String ?? "").isEmpty, "train.communication names the path")
         let run = try XCTUnwrap(metrics["run"] as? [String: Any])
         let seconds = try XCTUnwrap(run["seconds"] as? [String: Any])
         for stage in ["vectorize", "train", "embed", "cluster", "plots", "total"] {

@@ -2,12 +2,14 @@ import Foundation
 import LinearAlgebra
 import Storage
 
-/// One bad input: the files it needs (written by `prepare` into a fresh directory), the `n2d-mpi run`
-/// arguments that use them, and a distinctive part of the message that must name the problem.
+/// One bad input: the files it needs (written by `prepare` into a fresh directory), the arguments of
+/// the `n2d-mpi` subcommand `command` that use them, and a distinctive part of the message that must
+/// name the problem.
 struct BadInputCase {
     var name: String
     var prepare: (_ directory: String) throws -> [String]
     var expected: String
+    var command = "run"
 }
 
 /// The catalogue of bad inputs that `n2d-mpi run` must refuse: malformed CSVs, truncated or hostile
@@ -63,6 +65,47 @@ enum BadInputCatalogue {
     }
 
     static func text(_ string: String) -> () -> [UInt8] { { Array(string.utf8) } }
+
+    /// Every problem a path can have (missing, a directory, a FIFO, a device, empty; unreadable when
+    /// not root, as root reads anything), for every option of every subcommand that reads a file. The
+    /// names have no extension, so a message about the format means the path was not checked first.
+    static let pathCases: [BadInputCase] = {
+        let readers: [(command: String, option: String, setUp: (_ directory: String) throws -> [String])] = [
+            ("run", "--input", { _ in [] }), ("vectorize", "--input", { _ in [] }), ("train", "--input", { _ in [] }),
+            ("embed", "--codes", { _ in [] }), ("cluster", "--embedding", { _ in [] }),
+            ("cluster", "--labels", { dir in
+                try write(NPY.encode(Matrix(rows: 40, cols: 2, storage: (0..<80).map { Float($0 % 13) })), dir + "/points.npy")
+                return ["--embedding", dir + "/points.npy"]
+            }),
+        ]
+        var problems: [(name: String, make: (_ directory: String) throws -> String, expected: String)] = [
+            ("missing", { dir in dir + "/absent" }, "absent: no such file"),
+            ("a directory", { dir in
+                try FileManager.default.createDirectory(atPath: dir + "/folder", withIntermediateDirectories: false)
+                return dir + "/folder"
+            }, "folder: is a directory, not a file"),
+            ("a FIFO", { dir in
+                guard mkfifo(dir + "/pipe", 0o644) == 0 else { throw CocoaError(.fileWriteUnknown) }
+                return dir + "/pipe"
+            }, "pipe: is not a regular file (a FIFO)"),
+            ("/dev/null", { _ in "/dev/null" }, "/dev/null: is not a regular file (a character device)"),
+            ("empty", { dir in try write("", dir + "/empty"); return dir + "/empty" }, "empty: the file is empty"),
+        ]
+        if getuid() != 0 {
+            problems.append(("unreadable", { dir in
+                try write("1,2\n", dir + "/locked")
+                guard chmod(dir + "/locked", 0) == 0 else { throw CocoaError(.fileWriteNoPermission) }
+                return dir + "/locked"
+            }, "locked: cannot be read (Permission denied)"))
+        }
+        return readers.flatMap { reader in
+            problems.map { problem in
+                BadInputCase(name: "path: \(reader.command) \(reader.option) \(problem.name)", prepare: { dir in
+                    try reader.setUp(dir) + [reader.option, try problem.make(dir)]
+                }, expected: problem.expected, command: reader.command)
+            }
+        }
+    }()
 
     static let cases: [BadInputCase] = [
         // Malformed text CSVs.
@@ -152,7 +195,7 @@ enum BadInputCatalogue {
         flags("flag: --format unknown", ["--format", "parquet"], expected: "--format must be one of"),
         BadInputCase(name: "input: missing file", prepare: { dir in
             ["--input", dir + "/no-such-file.csv", "--format", "numeric-csv"]
-        }, expected: "no-such-file.csv"),
+        }, expected: "no-such-file.csv: no such file"),
 
         // Output directories that cannot be used. Tests run as root in CI, where permission bits do not
         // stop writes, so "not writable" is a path below a regular file (ENOTDIR for everyone).

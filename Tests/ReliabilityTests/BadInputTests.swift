@@ -11,7 +11,15 @@ final class BadInputTests: XCTestCase {
     static let forbiddenArtifacts = ["labels.csv", "codes.npy", "umap.npy", "model.ckpt", "history.csv"]
 
     func testEveryBadInputIsRefusedPromptlyWithAMessageAndNoArtifact() throws {
-        let cases = BadInputCatalogue.cases
+        try checkAll(BadInputCatalogue.cases)
+    }
+
+    /// Every path problem, for every subcommand that reads a file, is named with the path.
+    func testEveryPathProblemIsNamedForEverySubcommand() throws {
+        try checkAll(BadInputCatalogue.pathCases)
+    }
+
+    private func checkAll(_ cases: [BadInputCase]) throws {
         let runs = cases.flatMap { c in [1, 2].map { (c, $0) } }
         let failures = FailureList()
         // A few runs at once keep the catalogue short on 2 cores; each run is independent (own folder).
@@ -48,7 +56,8 @@ final class BadInputTests: XCTestCase {
         let dir = TestPaths.temporaryDirectory("bad-input").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         do {
-            var arguments = ["run"] + BadInputCatalogue.fast + (try badInput.prepare(dir))
+            var arguments = [badInput.command] + (badInput.command == "run" ? BadInputCatalogue.fast : [])
+                + (try badInput.prepare(dir))
             if !arguments.contains("--output-dir") { arguments += ["--output-dir", dir + "/out"] }
             let result = ranks == 1
                 ? try ProcessRunner.run(TestPaths.product("n2d-mpi").path, arguments, timeout: timeLimit)
