@@ -57,7 +57,7 @@ public enum Doctor {
         let features = BLASKernel.CPUFeatures.thisCPU
         let best = BLASKernel.best(for: features) ?? BLASKernel.current
         let ceilings = Ceilings.measure(threads: BLAS.threads, size: 1024, triadFloats: 8 << 20, repeats: 3)
-        let measured = String(format: "rank %d: sgemm %.1f GFLOP/s on %d thread%@ (%.0f%% of the %d-wide multiply-add peak %.1f), triad %.1f GB/s",
+        let measured = String(format: "ceilings of rank %d: sgemm %.1f GFLOP/s on %d thread%@ (%.0f%% of the %d-wide multiply-add peak %.1f), triad %.1f GB/s",
                               world.rank, ceilings.sgemmGFLOPS, BLAS.threads, BLAS.threads == 1 ? "" : "s",
                               100 * ceilings.sgemmShareOfPeak, ceilings.vectorWidth, ceilings.peakGFLOPS, ceilings.triadGBPerSecond)
         var computeLines = world.gather(measured, root: 0) ?? [measured]
