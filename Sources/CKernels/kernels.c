@@ -90,49 +90,31 @@ void ck_adam_apply(float *w, float *m, float *v, const float *g, ptrdiff_t count
     (__builtin_cpu_supports("avx2") ? adam_avx2 : adam_baseline)(w, m, v, g, count, alphas, steps, c1, c2, epsilon);
 }
 
-#include <immintrin.h>
 
 /* Twelve independent accumulator chains: more than an FMA pipe's latency × its count on current
-   cores, so the loop runs at the multiply-add throughput. The result is kept alive through *sink. */
+   cores, so the loop runs at the multiply-add throughput. One body for every vector width: `STEP`
+   is a fused multiply-add where the target has one, a multiply then an add for the SSE baseline.
+   The result is kept alive through *sink. */
 #define PEAK_CHAINS 12
+#define DEFINE_PEAK(name, target, lanes, STEP)                                                        \
+    typedef float name##_vector __attribute__((ext_vector_type(lanes)));                             \
+    target static double name(long rounds, float *sink) {                                            \
+        name##_vector acc[PEAK_CHAINS];                                                              \
+        const name##_vector x = 0.999999f, y = 1e-7f;                                                \
+        for (int c = 0; c < PEAK_CHAINS; c++) acc[c] = (float)c;                                     \
+        for (long r = 0; r < rounds; r++)                                                            \
+            for (int c = 0; c < PEAK_CHAINS; c++) acc[c] = STEP(acc[c], x, y);                       \
+        name##_vector total = acc[0];                                                                \
+        for (int c = 1; c < PEAK_CHAINS; c++) total = total + acc[c];                                \
+        *sink = total[0];                                                                            \
+        return (double)rounds * PEAK_CHAINS * lanes * 2;                                             \
+    }
+#define FUSED(a, x, y) __builtin_elementwise_fma(a, x, y)
+#define UNFUSED(a, x, y) ((a) * (x) + (y))
 
-__attribute__((target("avx512f"))) static double peak_avx512(long rounds, float *sink) {
-    __m512 acc[PEAK_CHAINS];
-    const __m512 x = _mm512_set1_ps(0.999999f), y = _mm512_set1_ps(1e-7f);
-    for (int c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm512_set1_ps((float)c);
-    for (long r = 0; r < rounds; r++)
-        for (int c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm512_fmadd_ps(acc[c], x, y);
-    __m512 total = acc[0];
-    for (int c = 1; c < PEAK_CHAINS; c++) total = _mm512_add_ps(total, acc[c]);
-    *sink = _mm512_reduce_add_ps(total);
-    return (double)rounds * PEAK_CHAINS * 16 * 2;
-}
-
-__attribute__((target("avx2,fma"))) static double peak_avx2(long rounds, float *sink) {
-    __m256 acc[PEAK_CHAINS];
-    const __m256 x = _mm256_set1_ps(0.999999f), y = _mm256_set1_ps(1e-7f);
-    for (int c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm256_set1_ps((float)c);
-    for (long r = 0; r < rounds; r++)
-        for (int c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm256_fmadd_ps(acc[c], x, y);
-    __m256 total = acc[0];
-    for (int c = 1; c < PEAK_CHAINS; c++) total = _mm256_add_ps(total, acc[c]);
-    float lanes[8];
-    _mm256_storeu_ps(lanes, total);
-    *sink = lanes[0];
-    return (double)rounds * PEAK_CHAINS * 8 * 2;
-}
-
-static double peak_sse(long rounds, float *sink) {
-    __m128 acc[PEAK_CHAINS];
-    const __m128 x = _mm_set1_ps(0.999999f), y = _mm_set1_ps(1e-7f);
-    for (int c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm_set1_ps((float)c);
-    for (long r = 0; r < rounds; r++)
-        for (int c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm_add_ps(_mm_mul_ps(acc[c], x), y);
-    __m128 total = acc[0];
-    for (int c = 1; c < PEAK_CHAINS; c++) total = _mm_add_ps(total, acc[c]);
-    *sink = _mm_cvtss_f32(total);
-    return (double)rounds * PEAK_CHAINS * 4 * 2;
-}
+DEFINE_PEAK(peak_avx512, __attribute__((target("avx512f"))), 16, FUSED)
+DEFINE_PEAK(peak_avx2, __attribute__((target("avx2,fma"))), 8, FUSED)
+DEFINE_PEAK(peak_sse, , 4, UNFUSED)
 
 double ck_multiply_add_peak(long rounds, int *width) {
     static volatile float sink;
