@@ -38,6 +38,9 @@ final class MultiRankCollectivesTests: XCTestCase {
         XCTAssertEqual(rankLines.count, 4, result.stdout)
         XCTAssertTrue(result.stdout.contains("4 ranks on 1 host"), result.stdout)
         XCTAssertTrue(result.stdout.contains("allreduce ok"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("BLAS kernel ") && result.stdout.contains("this CPU's best"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("subnormals flushed to zero (FTZ+DAZ) on every computing thread"), result.stdout)
+        XCTAssertEqual(result.stdout.split(separator: "\n").filter { $0.hasPrefix("ceilings of rank ") }.count, 4, result.stdout)
         XCTAssertTrue(result.stdout.contains("BLAS threads 1"), "4 ranks on a small machine get one BLAS thread each")
     }
 }
