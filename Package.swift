@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
-        .testTarget(name: "N2DTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "N2DTests", dependencies: ["N2D", "Collectives", "Datasets", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures", "Collectives", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFeatures", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),

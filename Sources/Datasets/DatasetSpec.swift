@@ -1,5 +1,5 @@
 /// The input formats n2d-mpi reads.
-public enum DataFormat: String, CaseIterable, Sendable {
+public enum DataFormat: String, Codable, CaseIterable, Sendable {
     /// A CSV whose text column holds documents (reviews): cleaned, tokenized, counted (sparse rows).
     case textCSV = "text-csv"
     /// A CSV of numbers, one row per sample, with an optional label column (dense rows).
@@ -31,9 +31,33 @@ public enum LabelColumn: Equatable, Sendable {
     case required(String)
 }
 
+/// Encoded as `{"column": "sentiment", "required": false}`, or `null` for no labels.
+extension LabelColumn: Codable {
+    private enum Keys: String, CodingKey { case column, required }
+
+    public init(from decoder: Decoder) throws {
+        if try decoder.singleValueContainer().decodeNil() { self = .none; return }
+        let keyed = try decoder.container(keyedBy: Keys.self)
+        let column = try keyed.decode(String.self, forKey: .column)
+        self = try keyed.decode(Bool.self, forKey: .required) ? .required(column) : .ifPresent(column)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        switch self {
+        case .none:
+            var single = encoder.singleValueContainer()
+            try single.encodeNil()
+        case .ifPresent(let column), .required(let column):
+            var keyed = encoder.container(keyedBy: Keys.self)
+            try keyed.encode(column, forKey: .column)
+            try keyed.encode(self == .required(column), forKey: .required)
+        }
+    }
+}
+
 /// What to load and how to split it. Every format is split the same way: the seeded
 /// scikit-learn-compatible split of the first `maxRows` rows; `testSize` 0 trains on every row.
-public struct DatasetSpec: Equatable, Sendable {
+public struct DatasetSpec: Codable, Equatable, Sendable {
     public var path: String
     /// nil: inferred from the file name (see `DataFormat.inferred(fromPath:)`).
     public var format: DataFormat?

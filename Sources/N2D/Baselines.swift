@@ -28,12 +28,12 @@ public struct BaselineResult {
 /// KMeans on the autoencoder codes without UMAP, with the same cluster count and seed as N2D's
 /// KMeans. Both are distributed over the ranks (each clusters its own rows).
 enum Baselines {
-    static func run(shard: DatasetShard, directory: String, clusters: Int, seed: UInt64, truth: TrueLabels?,
+    /// `codes`: every training row's code, on every rank.
+    static func run(shard: DatasetShard, codes: Matrix, clusters: Int, seed: UInt64, truth: TrueLabels?,
                     world: Communicator) throws -> [BaselineResult] {
         let partition = RowPartition(total: shard.training.total, size: world.size)
         let raw = try kmeans("kmeans on raw features", points: densified(shard.training.features), clusters: clusters,
                              seed: seed, truth: truth, world: world)
-        let codes = try Pipeline.readRootMatrix(directory + "/codes.npy", world: world)
         let ownCodes = codes.rows(partition.range(of: world.rank))
         let onCodes = try kmeans("kmeans on codes", points: ownCodes, clusters: clusters, seed: seed, truth: truth, world: world)
         return [raw, onCodes]

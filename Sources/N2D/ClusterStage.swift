@@ -22,7 +22,7 @@ public enum ClusterStage {
                            settings: ClusterSettings, outputDirectory: String, world: Communicator) throws -> ClusterReport {
         let started = DispatchTime.now()
         ProcessorCount.workers = BLAS.threads
-        let points = broadcast(embedding, world: world)
+        let points = RootMatrix.broadcast(embedding, world: world)
         let partition = RowPartition(total: points.rows, size: world.size)
         let ownRows = points.rows(partition.range(of: world.rank))
         var notes: [String] = []
@@ -128,16 +128,6 @@ public enum ClusterStage {
                                                              sampleSize: settings.silhouetteSample, seed: settings.seed)
             report.outcomes[i].details["scoring_seconds"] = seconds(since: start)
         }
-    }
-
-    /// Rank 0's matrix on every rank.
-    static func broadcast(_ matrix: Matrix, world: Communicator) -> Matrix {
-        guard world.size > 1 else { return matrix }
-        var shape = [Int64(matrix.rows), Int64(matrix.cols)]
-        world.broadcast(&shape, root: 0)
-        var storage = world.rank == 0 ? matrix.storage : [Float](repeating: 0, count: Int(shape[0] * shape[1]))
-        world.broadcast(&storage, root: 0)
-        return Matrix(rows: Int(shape[0]), cols: Int(shape[1]), storage: storage)
     }
 
     /// Rank 0's DBSCAN outcome (labels, sizes, noise, eps) on every rank.

@@ -1,3 +1,5 @@
+import Datasets
+
 /// Named sets of defaults for the common jobs. Every value can be overridden by its flag.
 public enum Preset: String, CaseIterable, Codable, Sendable {
     /// The reference IMDB pipeline: bag-of-words (5,000 terms) of the 25,000-review train half,
@@ -11,42 +13,42 @@ public enum Preset: String, CaseIterable, Codable, Sendable {
     /// preset trains 50 to fit a workstation (override with --epochs).
     case fashionMNIST = "fashion-mnist"
 
-    /// The values the preset sets.
-    public var values: PresetValues {
+    /// The preset table: the values this preset sets on a job whose other values are the defaults.
+    func apply(to job: inout JobConfiguration) {
         switch self {
         case .imdb:
-            return PresetValues(input: "data/IMDB Dataset.csv", format: "text-csv", textColumn: "review",
-                                labelColumn: "sentiment", maxFeatures: 5000, testSize: 0.5,
-                                hidden: [1024, 512, 256], bottleneck: 10, epochs: 25, batchSize: 32,
-                                umapComponents: 5, umapNeighbors: 50, umapMinDist: 0,
-                                dbscanEps: "1", dbscanMinSamples: 50, kmeansClusters: 5, gmmComponents: 0)
+            job.data = DatasetSpec(path: "data/IMDB Dataset.csv", format: .textCSV, textColumn: "review",
+                                   labelColumn: .ifPresent("sentiment"), maxFeatures: 5000, testSize: 0.5)
+            job.training.hidden = [1024, 512, 256]
+            job.training.epochs = 25
+            job.training.batchSize = 32
+            job.umap.components = 5
+            job.umap.neighbors = 50
+            job.cluster.dbscanEps = .fixed(1)
+            job.cluster.kmeansClusters = 5
+            job.cluster.gmmComponents = 0
         case .fashionMNIST:
-            return PresetValues(input: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", format: "idx", textColumn: nil,
-                                labelColumn: nil, maxFeatures: nil, testSize: 0,
-                                hidden: [500, 500, 2000], bottleneck: 10, epochs: 50, batchSize: 256,
-                                umapComponents: 10, umapNeighbors: 20, umapMinDist: 0,
-                                dbscanEps: "auto", dbscanMinSamples: 50, kmeansClusters: 10, gmmComponents: 10)
+            job.data = DatasetSpec(path: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", format: .idx,
+                                   labelColumn: .none, testSize: 0)
+            job.training.hidden = [500, 500, 2000]
+            job.training.epochs = 50
+            job.training.batchSize = 256
+            job.umap.components = 10
+            job.umap.neighbors = 20
+            job.cluster.dbscanEps = .auto
+            job.cluster.kmeansClusters = 10
+            job.cluster.gmmComponents = 10
         }
+        job.training.bottleneck = 10
+        job.umap.minDist = 0
+        job.cluster.dbscanMinSamples = 50
     }
-}
 
-/// The parameters a preset decides.
-public struct PresetValues: Codable, Equatable, Sendable {
-    public var input: String
-    public var format: String
-    public var textColumn: String?
-    public var labelColumn: String?
-    public var maxFeatures: Int?
-    public var testSize: Double
-    public var hidden: [Int]
-    public var bottleneck: Int
-    public var epochs: Int
-    public var batchSize: Int
-    public var umapComponents: Int
-    public var umapNeighbors: Int
-    public var umapMinDist: Double
-    public var dbscanEps: String
-    public var dbscanMinSamples: Int
-    public var kmeansClusters: Int
-    public var gmmComponents: Int
+    /// The default of one setting for the help text, generated from the preset table: "5000" when
+    /// every preset agrees, else "imdb 25, fashion-mnist 50".
+    public static func defaults<T: CustomStringConvertible>(_ value: (JobConfiguration) -> T) -> String {
+        let values = allCases.map { value(JobConfiguration(preset: $0)).description }
+        if Set(values).count == 1 { return values[0] }
+        return zip(allCases, values).map { "\($0.rawValue) \($1)" }.joined(separator: ", ")
+    }
 }

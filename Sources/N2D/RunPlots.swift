@@ -5,13 +5,14 @@ import Plotting
 import UMAP
 
 /// The run's pictures (rank 0 writes them): `loss.png` (training and validation loss per epoch) and
-/// 2-d maps of the codes — the embedding itself when it is 2-d, else a 2-d UMAP of `codes.npy` —
+/// 2-d maps of the codes — the embedding itself when it is 2-d, else a 2-d UMAP of the codes —
 /// coloured by DBSCAN (`map_dbscan.png`), KMeans (`map_kmeans.png`), the mixture (`map_gmm.png`)
 /// and the true labels (`map_true_labels.png`). The 2-d map uses min_dist at least 0.1: with 0 (the
 /// clustering setting) UMAP packs each cluster so tightly that a picture shows a few dots.
 enum RunPlots {
-    static func draw(directory: String, embedding: Matrix, umap: UMAPParameters, report: ClusterReport,
-                     truth: TrueLabels?, labelNames: [String], world: Communicator) throws {
+    /// `codes` and `embedding`: every row's, on every rank.
+    static func draw(directory: String, codes: Matrix, embedding: Matrix, umap: UMAPParameters, report: ClusterReport,
+                     truth: TrueLabels?, world: Communicator) throws {
         let map: Matrix
         if embedding.cols == 2 {
             map = embedding
@@ -19,7 +20,6 @@ enum RunPlots {
             var parameters = umap
             parameters.components = 2
             parameters.minDist = max(parameters.minDist, 0.1)
-            let codes = try Pipeline.readRootMatrix(directory + "/codes.npy", world: world)
             map = try UMAP.fit(codes: codes, parameters: parameters, world: world, threads: BLAS.threads).embedding
         }
         try world.agreeing("plots") {

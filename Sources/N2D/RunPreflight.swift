@@ -6,10 +6,10 @@ import UMAP
 /// before hours of training rather than after.
 enum RunPreflight {
     /// Agreed on every rank: throws a `RankFailure` naming the flag when `rows` cannot satisfy it.
-    static func check(_ settings: RunSettings, rows: Int, world: Communicator) throws {
+    static func check(_ job: JobConfiguration, rows: Int, world: Communicator) throws {
         try world.agreeing("check settings against the data") {
-            try settings.umap.validate(rows: rows)
-            let cluster = settings.cluster
+            try job.umap.validate(rows: rows)
+            let cluster = job.cluster
             guard cluster.kmeansClusters <= rows else {
                 throw PreflightError("--kmeans-clusters is \(cluster.kmeansClusters) but the data has only \(rows) training rows; choose at most \(rows)")
             }

@@ -24,46 +24,37 @@ public enum InputCheck {
     }
 }
 
-/// `config.json`: every parameter of the run, the rank count and the versions, written by rank 0.
+/// `config.json`: the job's configuration as it was resolved (the same encoding the stage
+/// fingerprints hash), with the command line, the rank count and the versions; written by rank 0.
 public enum RunConfigFile {
-    public static func write(_ settings: RunSettings, arguments: [String], world: Communicator) throws {
-        let training = settings.training(0)
-        let data = settings.data
-        var dataSection: [String: Any] = [
-            "input": data.path, "format": data.format?.rawValue ?? "inferred", "text_column": data.textColumn,
-            "labels": String(describing: data.labelColumn), "max_features": data.maxFeatures, "test_size": data.testSize,
-            "validation_rows": data.validationRows,
-        ]
-        if let maxRows = data.maxRows { dataSection["max_rows"] = maxRows }
-        let u = settings.umap
-        let c = settings.cluster
-        let document: [String: Any] = [
-            "command": ["n2d-mpi"] + arguments,
-            "preset": settings.preset.rawValue,
-            "seed": Int(data.seed),
-            "ranks": world.size,
-            "versions": ["mpi": world.libraryVersion, "openblas": BLAS.version],
-            "data": dataSection,
-            "autoencoder": [
-                "hidden": training.architecture.hidden, "bottleneck": training.architecture.bottleneck,
-                "epochs": training.epochs, "batch_size": training.batchSize, "batch_mode": training.batchMode.rawValue,
-                "learning_rate": Double(training.adam.learningRate), "communication": training.communication.rawValue,
-            ] as [String: Any],
-            "umap": [
-                "components": u.components, "neighbors": u.neighbors, "min_dist": Double(u.minDist), "spread": Double(u.spread),
-                "epochs": u.epochs.map { $0 as Any } ?? "auto", "metric": u.metric.rawValue, "knn": u.knn.rawValue,
-            ] as [String: Any],
-            "cluster": [
-                "dbscan_eps": String(describing: c.dbscanEps), "dbscan_min_samples": c.dbscanMinSamples,
-                "kmeans_clusters": c.kmeansClusters, "kmeans_n_init": c.kmeansInitializations, "gmm_components": c.gmmComponents,
-            ] as [String: Any],
-            "output_dir": settings.outputDirectory, "force": settings.force, "baselines": settings.baselines,
-        ]
-        try Pipeline.prepareOutputDirectory(settings.outputDirectory, world: world)
+    public static let name = "config.json"
+
+    public static func write(_ job: JobConfiguration, arguments: [String], world: Communicator) throws {
+        let document = Document(job: job, command: ["n2d-mpi"] + arguments, ranks: world.size,
+                                versions: ["mpi": world.libraryVersion, "openblas": BLAS.version])
+        try OutputDirectory.prepare(job.outputDirectory, world: world)
         try world.agreeing("write config.json") {
             guard world.rank == 0 else { return }
-            let bytes = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-            try AtomicFile.write(Array(bytes) + [10], to: settings.outputDirectory + "/config.json")
+            let bytes = try JobConfiguration.encoder(pretty: true).encode(document)
+            try AtomicFile.write(Array(bytes) + [10], to: job.outputDirectory + "/" + name)
+        }
+    }
+
+    /// The job's keys at the top level, beside the run's facts.
+    struct Document: Encodable {
+        var job: JobConfiguration
+        var command: [String]
+        var ranks: Int
+        var versions: [String: String]
+
+        private enum Keys: String, CodingKey { case command, ranks, versions }
+
+        func encode(to encoder: Encoder) throws {
+            try job.encode(to: encoder)
+            var keyed = encoder.container(keyedBy: Keys.self)
+            try keyed.encode(command, forKey: .command)
+            try keyed.encode(ranks, forKey: .ranks)
+            try keyed.encode(versions, forKey: .versions)
         }
     }
 }

@@ -1,23 +1,22 @@
 import Foundation
 import Storage
 
-/// Records which configuration produced each stage's artifacts (`stages.json` in the output
-/// directory), so `run` can skip a stage whose artifacts already match and the stage subcommands
-/// can check that what they read belongs to the configuration they were given.
+/// `stages.json` in the output directory: which configuration produced each stage's artifacts, so
+/// a run can skip a stage whose artifacts already match and every stage subcommand records what it
+/// rewrote. Only `StageRunner` changes it.
 ///
-/// A stage's fingerprint hashes its own parameters and the fingerprint of the stage it reads from,
-/// so changing the vocabulary size invalidates training, embedding and clustering, while changing
-/// DBSCAN's eps invalidates only clustering.
-public struct StageLedger {
-    public static let fileName = "stages.json"
-    public let directory: String
+/// A stage's fingerprint hashes its own settings and the fingerprint of what it read, so changing
+/// the vocabulary size invalidates training, embedding and clustering, while changing DBSCAN's eps
+/// invalidates only clustering.
+struct StageLedger {
+    static let fileName = "stages.json"
+    let directory: String
     private var entries: [String: String]
 
     /// Reads the ledger of `directory` (empty when there is none or it is unreadable).
-    public init(directory: String) {
+    init(directory: String) {
         self.directory = directory
-        let path = directory + "/" + StageLedger.fileName
-        if let data = FileManager.default.contents(atPath: path),
+        if let data = FileManager.default.contents(atPath: directory + "/" + StageLedger.fileName),
            let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] {
             entries = object
         } else {
@@ -26,30 +25,45 @@ public struct StageLedger {
     }
 
     /// The fingerprint recorded for `stage`, if any.
-    public func fingerprint(of stage: String) -> String? { entries[stage] }
+    func fingerprint(of stage: String) -> String? { entries[stage] }
 
     /// True when `stage` was produced with `fingerprint` and every file in `artifacts` (names in the
     /// directory) exists.
-    public func isCurrent(_ stage: String, fingerprint: String, artifacts: [String]) -> Bool {
+    func isCurrent(_ stage: String, fingerprint: String, artifacts: [String]) -> Bool {
         entries[stage] == fingerprint
             && artifacts.allSatisfy { FileManager.default.fileExists(atPath: directory + "/" + $0) }
     }
 
-    /// Records that `stage` now holds artifacts of `fingerprint`, and forgets every stage in
-    /// `invalidated` (the stages downstream of it). Written atomically.
-    public mutating func record(_ stage: String, fingerprint: String, invalidating invalidated: [String] = []) throws {
+    /// Records that `stage` now holds artifacts of `fingerprint` (nil: of nothing known) and forgets
+    /// every stage in `invalidated`. Written atomically.
+    mutating func record(_ stage: String, fingerprint: String?, invalidating invalidated: [String] = []) throws {
         entries[stage] = fingerprint
         for name in invalidated { entries[name] = nil }
         let data = try JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted, .sortedKeys])
         try AtomicFile.write(Array(data) + [10], to: directory + "/" + StageLedger.fileName)
     }
 
-    /// A stable fingerprint of `parameters` (encoded as sorted-key JSON) and `upstream`.
-    public static func fingerprint<P: Encodable>(_ parameters: P, upstream: String? = nil) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var bytes = Array((try? encoder.encode(parameters)) ?? Data())
-        bytes += Array((upstream ?? "").utf8)
+    /// Forgets `stages` (written atomically when the ledger held any of them).
+    mutating func forget(_ stages: [String]) throws {
+        guard stages.contains(where: { entries[$0] != nil }) else { return }
+        try record(stages[0], fingerprint: nil, invalidating: Array(stages.dropFirst()))
+    }
+
+    /// A stable fingerprint of `settings` (their `JobConfiguration.encoder` bytes) and `upstream`.
+    static func fingerprint(_ settings: any Encodable, upstream: String) -> String {
+        hash(Array((try? JobConfiguration.encoder().encode(settings)) ?? Data()) + Array(upstream.utf8))
+    }
+
+    /// A fingerprint of a file's bytes: what a stage read when no stage of this directory made it.
+    static func fingerprint(ofFileAt path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(path: path, problem: "cannot be read")
+        }
+        return "file-" + hash(Array(data))
+    }
+
+    /// 64-bit FNV-1a, in hexadecimal.
+    static func hash(_ bytes: [UInt8]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)

@@ -8,6 +8,9 @@ import Storage
 /// and writes `model.ckpt` (every `checkpointEvery` epochs), `history.csv` and `codes.npy` (the codes
 /// of all training rows, in row order) into the output directory (rank 0, atomically).
 public enum TrainStage {
+    /// The checkpoint's file name in the output directory.
+    public static let checkpointFile = "model.ckpt"
+
     /// What the stage returns on every rank.
     public struct Output {
         /// History, final model, communication plan, step timings.
@@ -25,7 +28,7 @@ public enum TrainStage {
                            configuration: TrainingConfiguration, outputDirectory: String,
                            showProgress: Bool = true) throws -> Output {
         var config = configuration
-        if config.checkpointPath == nil { config.checkpointPath = outputDirectory + "/model.ckpt" }
+        if config.checkpointPath == nil { config.checkpointPath = outputDirectory + "/" + checkpointFile }
         var line: ProgressLine?
         var stepsRun = 0
         let result = try Trainer(configuration: config, communicator: world).train(training: training, validation: validation, progress: { p in

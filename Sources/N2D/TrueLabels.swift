@@ -1,3 +1,5 @@
+import Collectives
+import Datasets
 import Foundation
 import Storage
 
@@ -117,5 +119,25 @@ enum CSVLine {
     static func escape(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension TrueLabels {
+    /// Writes `true_labels.csv` (source_id, true_label) for the training rows when the input has
+    /// labels, so `n2d-mpi cluster` can score a re-clustering without the input. A collective.
+    static func record(_ shard: DatasetShard, directory: String, world: Communicator) throws {
+        let labelled = world.allreduce(shard.training.labels == nil ? 0 : 1, op: .min) == 1
+        guard labelled else { return }
+        let codes = world.gather(shard.training.labels!.map(Int64.init), root: 0)
+        let ids = world.gather(shard.training.sourceRows.map(Int64.init), root: 0)
+        try world.agreeing("write true labels") {
+            guard let codes, let ids else { return }
+            var text = "source_id,true_label\n"
+            for (id, code) in zip(ids, codes) {
+                let name = Int(code) < shard.labelNames.count ? shard.labelNames[Int(code)] : String(code)
+                text += "\(id),\(CSVLine.escape(name))\n"
+            }
+            try AtomicFile.write(text, to: directory + "/" + outputDirectoryNames[0])
+        }
     }
 }

@@ -1,7 +1,7 @@
 import LinearAlgebra
 
 /// The dissimilarity a neighbour search ranks points by.
-public enum NeighborMetric: String, CaseIterable, Sendable {
+public enum NeighborMetric: String, Codable, CaseIterable, Sendable {
     /// Straight-line distance ‖x − y‖.
     case euclidean
     /// 1 − cos(x, y); a zero row is treated as pointing nowhere (distance 1 to everything).

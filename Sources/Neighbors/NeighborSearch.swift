@@ -2,7 +2,7 @@ import Collectives
 import LinearAlgebra
 
 /// How the kNN graph is computed.
-public enum KNNMethod: String, CaseIterable, Sendable {
+public enum KNNMethod: String, Codable, CaseIterable, Sendable {
     /// Exact up to `NeighborSearch.exactLimit` rows, approximate above.
     case auto
     /// Brute force through BLAS: O(N²·d), exact.

@@ -1,7 +1,7 @@
 import Neighbors
 
 /// Every setting of a UMAP run, in one place (defaults: N2D's IMDB job).
-public struct UMAPParameters: Equatable, Sendable {
+public struct UMAPParameters: Codable, Equatable, Sendable {
     /// Output dimensions.
     public var components = 5
     /// Neighbours per point, the point itself included (as umap-learn's `n_neighbors`).
@@ -38,22 +38,27 @@ public struct UMAPParameters: Equatable, Sendable {
         return run > 10 ? run : defaultEpochs(rows: rows)
     }
 
-    /// Throws a `UMAPError` naming the flag when these settings cannot run on `rows` points.
-    public func validate(rows: Int) throws {
+    /// Throws a `UMAPError` naming the flag when these settings cannot run on any data.
+    public func validate() throws {
         if components < 1 { throw UMAPError.invalid(flag: "--umap-components", "must be at least 1 (got \(components))") }
         if neighbors < 2 { throw UMAPError.invalid(flag: "--umap-neighbors", "must be at least 2 (got \(neighbors))") }
+        if !(minDist >= 0) || !(spread > 0) || minDist > spread {
+            throw UMAPError.invalid(flag: "--umap-min-dist", "must lie between 0 and the spread (\(spread)); got \(minDist)")
+        }
+        if let epochs, epochs < 1 { throw UMAPError.invalid(flag: "--umap-epochs", "must be at least 1 or auto (got \(epochs))") }
+        if negativeSampleRate < 0 { throw UMAPError.invalid(flag: "negative sample rate", "must be non-negative") }
+        if !(learningRate > 0) { throw UMAPError.invalid(flag: "learning rate", "must be positive") }
+    }
+
+    /// Throws a `UMAPError` naming the flag when these settings cannot run on `rows` points.
+    public func validate(rows: Int) throws {
+        try validate()
         if rows <= components + 1 {
             throw UMAPError.invalid(flag: "--codes", "has \(rows) rows; UMAP to \(components) dimensions needs more than \(components + 1)")
         }
         if neighbors > rows {
             throw UMAPError.invalid(flag: "--umap-neighbors", "is \(neighbors) but the data has only \(rows) rows; choose at most \(rows)")
         }
-        if !(minDist >= 0) || !(spread > 0) || minDist > spread {
-            throw UMAPError.invalid(flag: "--umap-min-dist", "must lie in 0...spread (\(spread)); got \(minDist)")
-        }
-        if let epochs, epochs < 1 { throw UMAPError.invalid(flag: "--umap-epochs", "must be at least 1 or auto (got \(epochs))") }
-        if negativeSampleRate < 0 { throw UMAPError.invalid(flag: "negative sample rate", "must be non-negative") }
-        if !(learningRate > 0) { throw UMAPError.invalid(flag: "learning rate", "must be positive") }
     }
 }
 

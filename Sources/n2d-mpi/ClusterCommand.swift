@@ -1,10 +1,7 @@
 import ArgumentParser
-import Foundation
-import LinearAlgebra
 import N2D
-import Storage
 
-struct ClusterCommand: ParsableCommand {
+struct ClusterCommand: JobCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Cluster a UMAP embedding with DBSCAN, KMeans and optionally a Gaussian mixture; score against true labels.",
@@ -19,33 +16,37 @@ struct ClusterCommand: ParsableCommand {
         """
     )
 
-
     @Option(help: "The embedding to cluster (.npy, rows × dims); default: umap.npy in --output-dir.")
     var embedding: String?
 
     @Option(help: "True labels, one per row (see above); default: true_labels.csv or labels.txt in --output-dir when present.")
     var labels: String?
 
-
-    @OptionGroup var job: JobOptions
+    @OptionGroup var jobOptions: JobOptions
     @OptionGroup var clustering: ClusterOptions
     @OptionGroup var runtime: RuntimeOptions
 
+    func apply(to overrides: inout JobOverrides) {
+        jobOptions.apply(to: &overrides)
+        clustering.apply(to: &overrides)
+    }
+
+    func validate() throws { try validateJob() }
+
     func run() throws {
+        let job = self.job
         Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
-            let input = try world.agreeing("cluster (reading inputs)") { () -> (Matrix, TrueLabels?)? in
+            let runner = JobRunner(job: job, world: world, wholeJob: false)
+            let points = try runner.input(fromFile: embedding ?? job.outputDirectory + "/umap.npy", producedBy: .embed)
+            let truth = try world.agreeing("cluster: true labels") { () -> TrueLabels? in
                 guard world.rank == 0 else { return nil }
-                try FileManager.default.createDirectory(atPath: job.outputDir, withIntermediateDirectories: true)
-                let points = try NPY.readMatrix(path: embedding ?? job.outputDir + "/umap.npy")
-                let truth = try labels.map { try TrueLabels.read(path: $0, rows: points.rows) }
-                    ?? TrueLabels.find(inOutputDirectory: job.outputDir, rows: points.rows)
-                return (points, truth)
+                return try labels.map { try TrueLabels.read(path: $0, rows: points.matrix.rows) }
+                    ?? TrueLabels.find(inOutputDirectory: job.outputDirectory, rows: points.matrix.rows)
             }
-            let report = try ClusterStage.run(embedding: input?.0 ?? Matrix(rows: 0, cols: 0), trueLabels: input?.1,
-                                              settings: clustering.settings(job), outputDirectory: job.outputDir, world: world)
+            let report = try runner.cluster(points, truth: truth)
             if world.rank == 0 {
                 print(report.summary)
-                print("wrote \(job.outputDir)/\(LabelsFile.name) and the cluster section of \(job.outputDir)/\(MetricsFile.name)")
+                print("wrote \(job.outputDirectory)/\(LabelsFile.name) and the cluster section of \(job.outputDirectory)/\(MetricsFile.name)")
             }
         }
     }

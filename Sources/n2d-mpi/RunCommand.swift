@@ -2,7 +2,7 @@ import ArgumentParser
 import N2D
 
 /// `n2d-mpi run` (the default): the whole N2D job.
-struct RunCommand: ParsableCommand {
+struct RunCommand: JobCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "The whole N2D job: vectorize, train the autoencoder, UMAP, cluster, evaluate, plot.",
@@ -10,7 +10,7 @@ struct RunCommand: ParsableCommand {
         Stages whose artifacts in --output-dir were made with the same configuration are skipped \
         (--force recomputes), so a second run with another --dbscan-eps only re-clusters. Artifacts: \
         labels.csv, codes.npy, umap.npy, history.csv, metrics.json, model.ckpt, config.json, \
-        true_labels.csv, vocabulary.tsv, loss.png, map_*.png.
+        stages.json, true_labels.csv, vocabulary.tsv, loss.png, map_*.png.
 
         Examples:
           n2d-mpi run --preset imdb --input "data/IMDB Dataset.csv"
@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var job: JobOptions
+    @OptionGroup var jobOptions: JobOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainOptions
     @OptionGroup var umap: UMAPOptions
@@ -35,18 +35,27 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Skip the PNG plots.")
     var noPlots = false
 
+    func apply(to overrides: inout JobOverrides) {
+        jobOptions.apply(to: &overrides)
+        data.apply(to: &overrides)
+        training.apply(to: &overrides)
+        umap.apply(to: &overrides)
+        clustering.apply(to: &overrides)
+        overrides.force = force
+        overrides.baselines = baselines
+        overrides.noPlots = noPlots
+    }
+
+    func validate() throws { try validateJob() }
+
     func run() throws {
-        let settings = RunSettings(
-            preset: job.preset, data: data.spec(job),
-            training: { [training, job] width in training.configuration(inputWidth: width, job: job) },
-            umap: umap.parameters(job), cluster: clustering.settings(job), outputDirectory: job.outputDir,
-            force: force, baselines: baselines, plots: !noPlots)
+        let job = self.job
         Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
             StopRequest.install()
-            try InputCheck.requireInput(settings.data.path, preset: settings.preset, world: world)
-            try RunConfigFile.write(settings, arguments: Array(CommandLine.arguments.dropFirst()), world: world)
-            let report = try Pipeline.run(settings, world: world)
-            if world.rank == 0 { print(RunSummary.text(report, directory: settings.outputDirectory)) }
+            try InputCheck.requireInput(job.data.path, preset: job.preset, world: world)
+            try RunConfigFile.write(job, arguments: Array(CommandLine.arguments.dropFirst()), world: world)
+            let report = try Pipeline.run(job, world: world)
+            if world.rank == 0 { print(RunSummary.text(report, directory: job.outputDirectory)) }
         }
     }
 }

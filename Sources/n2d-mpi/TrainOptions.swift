@@ -4,70 +4,58 @@ import N2D
 
 /// The autoencoder training flags, as an option group for `n2d-mpi train` and `n2d-mpi run`.
 struct TrainOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Hidden layer widths of the encoder, comma-separated (the decoder mirrors them; default: imdb 1024,512,256, fashion-mnist 500,500,2000).",
+    @Option(help: ArgumentHelp("Hidden layer widths of the encoder, comma-separated (the decoder mirrors them; default: \(Preset.defaults { $0.training.hidden.map(String.init).joined(separator: ",") })).",
                                valueName: "widths"))
     var hidden: String?
 
-    @Option(help: "Width of the bottleneck, the code (default 10).")
+    @Option(help: "Width of the bottleneck, the code (default \(Preset.defaults { $0.training.bottleneck })).")
     var bottleneck: Int?
 
-    @Option(help: "Training epochs (default: imdb 25, fashion-mnist 50).")
+    @Option(help: "Training epochs (default: \(Preset.defaults { $0.training.epochs })).")
     var epochs: Int?
 
-    @Option(help: "Batch size: the global batch, or each rank's with --batch-mode per-rank (default: imdb 32, fashion-mnist 256).")
+    @Option(help: "Batch size: the global batch, or each rank's with --batch-mode per-rank (default: \(Preset.defaults { $0.training.batchSize })).")
     var batchSize: Int?
 
-    @Option(help: "Adam learning rate.")
-    var learningRate: Float = 1e-3
+    @Option(help: "Adam learning rate (default \(Preset.defaults { $0.training.learningRate })).")
+    var learningRate: Float?
 
-    @Option(help: "global: --batch-size is the global batch (same update at any rank count); per-rank: each rank takes --batch-size rows and the rate scales with the ranks after a 1-epoch warm-up.")
-    var batchMode: BatchMode = .global
+    @Option(help: "global: --batch-size is the global batch (same update at any rank count); per-rank: each rank takes --batch-size rows and the rate scales with the ranks after a 1-epoch warm-up (default \(Preset.defaults { $0.training.batchMode.rawValue })).")
+    var batchMode: BatchMode?
 
-    @Option(help: "How ranks form the gradient: auto (shared when ranks share a machine, else per layer whichever moves fewer bytes), gather (allgather layer inputs and errors), allreduce, shared (gather, with one parameter copy per machine whose ranks split the update).")
-    var comm: CommunicationChoice = .auto
+    @Option(help: "How ranks form the gradient: auto (shared when ranks share a machine, else per layer whichever moves fewer bytes), gather (allgather layer inputs and errors), allreduce, shared (gather, with one parameter copy per machine whose ranks split the update) (default \(Preset.defaults { $0.training.communication.rawValue })).")
+    var comm: CommunicationChoice?
 
     @Flag(help: "Continue from <output-dir>/model.ckpt if it exists (same configuration required).")
     var resume = false
 
-    @Option(help: "Write the checkpoint every this many epochs (and after the last).")
-    var checkpointEvery = 1
+    @Option(help: "Write the checkpoint every this many epochs (and after the last; default \(Preset.defaults { $0.run.checkpointEvery })).")
+    var checkpointEvery: Int?
 
-    /// The parsed `--hidden` widths, or the preset's.
-    func hiddenWidths(_ preset: PresetValues) -> [Int] {
-        hidden.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } } ?? preset.hidden
+    /// The parsed `--hidden` widths.
+    var hiddenWidths: [Int]? {
+        hidden.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
     }
 
     func validate() throws {
         if let hidden {
             let parts = hidden.split(separator: ",", omittingEmptySubsequences: false)
-            guard !parts.isEmpty, parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 > 0 } ?? false }) else {
+            guard !parts.isEmpty, parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)) != nil }) else {
                 throw ValidationError("--hidden must be positive integers separated by commas, e.g. --hidden 1024,512,256 (got '\(hidden)').")
             }
         }
-        if let bottleneck, bottleneck < 1 { throw ValidationError("--bottleneck must be at least 1 (got \(bottleneck)).") }
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1 (got \(epochs)).") }
-        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
-        if !(learningRate > 0 && learningRate.isFinite) {
-            throw ValidationError("--learning-rate must be a positive number such as 1e-3 (got \(learningRate)).")
-        }
-        if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1 (got \(checkpointEvery)).") }
     }
 
-    /// The training configuration for data `inputWidth` wide; the checkpoint path is the stage's.
-    func configuration(inputWidth: Int, job: JobOptions) -> TrainingConfiguration {
-        let preset = job.values
-        var config = TrainingConfiguration(architecture: Architecture(inputWidth: inputWidth, hidden: hiddenWidths(preset),
-                                                                      bottleneck: bottleneck ?? preset.bottleneck))
-        config.epochs = epochs ?? preset.epochs
-        config.batchSize = batchSize ?? preset.batchSize
-        let seed = UInt64(job.seed)
-        config.adam = AdamSettings(learningRate: learningRate)
-        config.seed = seed
-        config.batchMode = batchMode
-        config.communication = comm
-        config.resume = resume
-        config.checkpointEvery = checkpointEvery
-        return config
+    func apply(to overrides: inout JobOverrides) {
+        overrides.hidden = hiddenWidths
+        overrides.bottleneck = bottleneck
+        overrides.epochs = epochs
+        overrides.batchSize = batchSize
+        overrides.learningRate = learningRate
+        overrides.batchMode = batchMode
+        overrides.communication = comm
+        overrides.resume = resume
+        overrides.checkpointEvery = checkpointEvery
     }
 }
 

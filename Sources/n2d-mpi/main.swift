@@ -89,11 +89,13 @@ BLASKernel.selectBestKernel()
 ComputeThreads.prepareProcess()
 
 // Parse errors and --help are printed by rank 0 alone: under mpirun every rank parses the same
-// arguments, and interleaved copies of one message would be unreadable.
+// arguments, and interleaved copies of one message would be unreadable. The other ranks end with
+// status 0 so that the launcher waits for rank 0, which prints the message and ends with the error's
+// status (a non-zero status from another rank first would let mpirun kill rank 0 before it prints).
 do {
     var command = try N2DCommand.parseAsRoot()
     try command.run()
 } catch {
-    if World.launchRank != 0 { exit(N2DCommand.exitCode(for: error).rawValue) }
+    if World.launchRank != 0 { exit(0) }
     N2DCommand.exit(withError: error)
 }
