@@ -1,10 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Numeric modules are compiled with -Ounchecked in release builds: the hot loops (BLAS glue, kNN,
-/// UMAP SGD, clustering) index arrays with bounds the code already guarantees.
-let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-
 let package = Package(
     name: "n2d-mpi",
     products: [
@@ -31,27 +27,27 @@ let package = Package(
         // Linux calls Swift's Glibc module does not import (CPU affinity).
         .target(name: "CSystem"),
 
-        .target(name: "Collectives", dependencies: ["CMPI", "CMPIShims"], swiftSettings: fast),
-        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CSystem", "CKernels"], swiftSettings: fast),
-        .target(name: "Storage", dependencies: ["LinearAlgebra"], swiftSettings: fast),
-        .target(name: "Randomness", swiftSettings: fast),
+        .target(name: "Collectives", dependencies: ["CMPI", "CMPIShims"]),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CSystem", "CKernels"]),
+        .target(name: "Storage", dependencies: ["LinearAlgebra"]),
+        .target(name: "Randomness"),
         .target(name: "TextFeatures", dependencies: ["LinearAlgebra", "Collectives"],
                 exclude: ["README.md"],
-                resources: [.copy("Resources/english_stop_words.txt")], swiftSettings: fast),
+                resources: [.copy("Resources/english_stop_words.txt")]),
         .target(name: "Datasets", dependencies: ["TextFeatures", "LinearAlgebra", "Collectives", "Storage", "CZlib"],
                 exclude: ["README.md"],
-                swiftSettings: fast),
-        .target(name: "Autoencoder", dependencies: ["CKernels", "CSystem", "LinearAlgebra", "Collectives", "Storage", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
-        .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
-        .target(name: "UMAP", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], exclude: ["README.md"], swiftSettings: fast),
-        .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
-        .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
+                ),
+        .target(name: "Autoencoder", dependencies: ["CKernels", "CSystem", "LinearAlgebra", "Collectives", "Storage", "Randomness"], exclude: ["README.md"]),
+        .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives", "Randomness"], exclude: ["README.md"]),
+        .target(name: "UMAP", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], exclude: ["README.md"]),
+        .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS", "Randomness"], exclude: ["README.md"]),
+        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: ["README.md"]),
+        .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: ["README.md"]),
         .target(name: "N2D", dependencies: [
             "Collectives", "LinearAlgebra", "Storage", "TextFeatures", "Datasets", "Autoencoder", "Neighbors",
             "UMAP", "Clustering", "Evaluation", "Plotting",
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: fast),
+        ]),
         .executableTarget(name: "n2d-mpi", dependencies: [
             "N2D", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -59,7 +55,7 @@ let package = Package(
         // Exercises every collective under mpirun; the multi-rank tests launch it.
         .executableTarget(name: "collectives-check", dependencies: ["Collectives"]),
         // Times allreduce and allgather at the training step's message sizes (Scripts/bench/allreduce-netem.sh).
-        .executableTarget(name: "allreduce-bench", dependencies: ["Collectives"], swiftSettings: fast),
+        .executableTarget(name: "allreduce-bench", dependencies: ["Collectives"]),
 
         // The file readers under seeded mutation fuzzing (Scripts/fuzz.sh) and their regression tests.
         .target(name: "FuzzTargets", dependencies: ["Storage", "LinearAlgebra", "Randomness", "Collectives", "TextFeatures", "Datasets", "Autoencoder"]),
@@ -69,7 +65,7 @@ let package = Package(
         .executableTarget(name: "ae-bench", dependencies: [
             "Autoencoder", "Collectives", "LinearAlgebra", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: fast),
+        ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
