@@ -39,7 +39,7 @@ let package = Package(
                 ),
         .target(name: "Autoencoder", dependencies: ["CKernels", "CSystem", "LinearAlgebra", "Collectives", "Storage", "Randomness"], exclude: ["README.md"]),
         .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives", "Randomness"], exclude: ["README.md"]),
-        .target(name: "UMAP", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], exclude: ["README.md"]),
+        .target(name: "UMAP", dependencies: ["Neighbors", "Randomness", "LinearAlgebra", "Collectives"], exclude: ["README.md"]),
         .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS", "Randomness"], exclude: ["README.md"]),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: ["README.md"]),
         .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: ["README.md"]),
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),
-        .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Collectives", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Randomness", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
         // The bad-input catalogue, write failures and rank failures through the real n2d-mpi (docs/RELIABILITY.md).

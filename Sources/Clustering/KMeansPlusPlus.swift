@@ -15,7 +15,7 @@ enum KMeansPlusPlus {
                         world: Communicator) -> [Float] {
         let d = shard.dims
         var centers = [Float](repeating: 0, count: k * d)
-        let first = Int.random(in: 0..<shard.total, using: &generator)
+        let first = generator.nextIndex(below: shard.total)
         let firstRow = shard.fetch([first], from: points, world: world)
         for j in 0..<d { centers[j] = firstRow[j] }
         var closest = [Double](repeating: 0, count: shard.rows)

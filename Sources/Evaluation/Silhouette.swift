@@ -15,7 +15,7 @@ public enum Silhouette {
         var rows = labels.indices.filter { labels[$0] >= 0 }
         if rows.count > sampleSize {
             var generator = SeededGenerator(seed: seed)
-            for i in 0..<sampleSize { rows.swapAt(i, Int.random(in: i..<rows.count, using: &generator)) }
+            for i in 0..<sampleSize { rows.swapAt(i, i + generator.nextIndex(below: rows.count - i)) }
             rows = Array(rows[..<sampleSize]).sorted()
         }
         let clusterIDs = Array(Set(rows.map { labels[$0] })).sorted()

@@ -1,3 +1,4 @@
+import Randomness
 import LinearAlgebra
 
 /// NN-descent's sampled candidates for every vertex of the graph: up to `capacity` new and `capacity`
@@ -15,7 +16,7 @@ struct CandidateLists {
         var oldIndices = [Int32](repeating: -1, count: rows * capacity)
         var newPriority = [Float](repeating: .infinity, count: rows * capacity)
         var oldPriority = [Float](repeating: .infinity, count: rows * capacity)
-        let base = SeededRandom.mix(seed ^ (UInt64(round) &+ 0x6361_6E64))
+        let base = SeededGenerator.mix(seed ^ (UInt64(round) &+ 0x6361_6E64))
         let workers = max(1, min(threads, rows))
         graph.withUnsafeBufferPointer { g in
             newIndices.withUnsafeMutableBufferPointer { ni in
@@ -56,7 +57,7 @@ struct CandidateLists {
     }
 
     @inline(__always) static func priority(_ base: UInt64, _ from: Int, _ to: Int) -> Float {
-        Float(SeededRandom.mix(base ^ (UInt64(from) << 32 | UInt64(to))) >> 40)
+        Float(SeededGenerator.mix(base ^ (UInt64(from) << 32 | UInt64(to))) >> 40)
     }
 
     /// Runs `body` with raw access to the lists (no reference counting in hot loops).

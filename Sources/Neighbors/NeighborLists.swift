@@ -1,3 +1,4 @@
+import Randomness
 import LinearAlgebra
 
 /// The neighbour lists NN-descent improves for one rank's rows: for each row a bounded heap of
@@ -57,7 +58,7 @@ struct NeighborLists {
                     heap.push(points.squaredDistance(row, Int(q)), q, flag: 1)
                 }
             }
-            var random = SeededRandom(seed: seed, 0x6669_6C6C, UInt64(row))
+            var random = SeededGenerator(seed: seed, at: 0x6669_6C6C, UInt64(row))
             var attempts = 0
             while heap.contains(-1) {
                 let q = attempts < 4 * heap.capacity ? random.below(points.n) : (row + attempts) % points.n

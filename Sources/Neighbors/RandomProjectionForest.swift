@@ -1,3 +1,4 @@
+import Randomness
 import LinearAlgebra
 
 /// One random-projection tree: the points reordered so that each leaf is a consecutive run of `order`.
@@ -30,7 +31,7 @@ enum RandomProjectionForest {
             space.storage.withUnsafeBufferPointer { x in
                 ComputeThreads.perform(iterations: workers) { worker in
                     for t in stride(from: worker, to: count, by: workers) {
-                        var random = SeededRandom(seed: seed, 0x7265_6573, UInt64(t))
+                        var random = SeededGenerator(seed: seed, at: 0x7265_6573, UInt64(t))
                         (slots + t).pointee = buildTree(x: x.baseAddress!, n: space.rows, d: space.cols,
                                                         leafSize: leafSize, random: &random)
                     }
@@ -41,7 +42,7 @@ enum RandomProjectionForest {
     }
 
     private static func buildTree(x: UnsafePointer<Float>, n: Int, d: Int, leafSize: Int,
-                                  random: inout SeededRandom) -> RandomProjectionTree {
+                                  random: inout SeededGenerator) -> RandomProjectionTree {
         var order = (0..<n).map { Int32($0) }
         var leafBounds: [Int32] = []
         var goesLeft = [Bool](repeating: false, count: n)

@@ -14,6 +14,15 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state = mixed.next()
     }
 
+    /// A generator for the stream at `positions` under `seed` (kNN and UMAP name theirs by purpose,
+    /// tree, row, epoch or chunk): each position mixed into the state in turn, so any position's
+    /// stream is drawn without the ones before it.
+    public init(seed: UInt64, at positions: UInt64...) {
+        var s = seed &* 0x9E37_79B9_7F4A_7C15
+        for value in positions { s = SeededGenerator.mix(s ^ (value &+ 0x632B_E59B_D9B4_E019)) }
+        state = s
+    }
+
     @inlinable public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return SeededGenerator.mix(state)
@@ -28,7 +37,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform Float in [0, 1) with 24 random bits.
-    public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
+    @inlinable public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
 
     /// A uniform Double in [0, 1) with 53 random bits.
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
@@ -36,6 +45,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// A uniform integer in `0..<bound` (Lemire's method, unbiased).
     public mutating func nextIndex(below bound: Int) -> Int {
         Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
+    }
+
+    /// A uniform integer in `0..<bound` (bound > 0) from one 32-bit multiply-shift (bias below
+    /// 2⁻³²): the draw of the hot loops (negative sampling, candidate picks).
+    @inlinable public mutating func below(_ bound: Int) -> Int {
+        Int(((next() >> 32) &* UInt64(bound)) >> 32)
+    }
+
+    /// A standard normal deviate (Box–Muller) in single precision.
+    public mutating func nextNormalFloat() -> Float {
+        let u = max(nextUnitFloat(), 1e-7), v = nextUnitFloat()
+        return (-2 * logf(u)).squareRoot() * cosf(2 * Float.pi * v)
     }
 
     /// `0..<count` in a uniformly random order (Fisher–Yates), independent of the standard library's

@@ -1,3 +1,4 @@
+import Randomness
 import Collectives
 import Dispatch
 import LinearAlgebra
@@ -108,8 +109,8 @@ public enum UMAP {
         var out = start
         let largest = start.storage.lazy.map(abs).max() ?? 0
         let expansion: Float = largest > 0 ? 10 / largest : 1
-        var random = SeededRandom(seed: seed, 0x6E6F_6973)
-        for x in 0..<out.storage.count { out.storage[x] = out.storage[x] * expansion + 0.0001 * random.normal() }
+        var random = SeededGenerator(seed: seed, at: 0x6E6F_6973)
+        for x in 0..<out.storage.count { out.storage[x] = out.storage[x] * expansion + 0.0001 * random.nextNormalFloat() }
         for c in 0..<out.cols {
             var low = Float.infinity, high = -Float.infinity
             for r in 0..<out.rows { low = min(low, out[r, c]); high = max(high, out[r, c]) }

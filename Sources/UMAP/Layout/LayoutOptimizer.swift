@@ -1,3 +1,4 @@
+import Randomness
 import Collectives
 import Dispatch
 import Foundation
@@ -58,7 +59,7 @@ public struct LayoutOptimizer {
                                 for c in stride(from: worker, to: chunksPerRank, by: workers) {
                                     let local = copyBase + c * size
                                     local.update(from: start.baseAddress!, count: size)
-                                    var random = SeededRandom(seed: seed, UInt64(world.rank * chunksPerRank + c), UInt64(epoch))
+                                    var random = SeededGenerator(seed: seed, at: UInt64(world.rank * chunksPerRank + c), UInt64(epoch))
                                     sampleEdges(chunks[c], epoch: epoch, alpha: alpha, embedding: local, n: n, dim: dim,
                                                 edges: edges, nextSample: nsBase, nextNegative: nnBase,
                                                 negativePeriod: negativePeriod, random: &random)
@@ -86,7 +87,7 @@ public struct LayoutOptimizer {
     private func sampleEdges(_ range: Range<Int>, epoch: Int, alpha: Float, embedding: UnsafeMutablePointer<Float>,
                              n: Int, dim: Int, edges: LayoutEdges, nextSample: UnsafeMutablePointer<Float>,
                              nextNegative: UnsafeMutablePointer<Float>, negativePeriod: [Float],
-                             random: inout SeededRandom) {
+                             random: inout SeededGenerator) {
         let a = curve.a, b = curve.b
         let now = Float(epoch)
         edges.heads.withUnsafeBufferPointer { heads in

@@ -1,3 +1,4 @@
+import Randomness
 import Neighbors
 
 /// The largest eigenpairs of a symmetric operator by Lanczos with full reorthogonalisation and
@@ -12,11 +13,11 @@ struct Lanczos {
 
     /// The `count` algebraically largest eigenpairs of `apply` (y ← M x on vectors of length `n`)
     /// orthogonal to the unit vector `deflate`; nil when the space is too small or the iteration broke.
-    func largest(count: Int, n: Int, deflate: [Double], random: inout SeededRandom,
+    func largest(count: Int, n: Int, deflate: [Double], random: inout SeededGenerator,
                  apply: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) -> [[Double]]? {
         let m = min(steps, n - 1)
         guard count >= 1, m >= count else { return nil }
-        var start = (0..<n).map { _ in Double(random.normal()) }
+        var start = (0..<n).map { _ in Double(random.nextNormalFloat()) }
         var ritz: [[Double]] = []
         for _ in 0...restarts {
             guard let cycle = run(start: start, m: m, count: count, deflate: deflate, apply: apply) else { return nil }

@@ -1,3 +1,4 @@
+import Randomness
 import LinearAlgebra
 import Neighbors
 
@@ -19,7 +20,7 @@ public enum SpectralInitialization {
     public static func layout(graph: CSRMatrix, dim: Int, seed: UInt64) -> Result {
         let components = ConnectedComponents(graph)
         var embedding = Matrix(rows: graph.rows, cols: dim)
-        var random = SeededRandom(seed: seed, 0x7370_6563)
+        var random = SeededGenerator(seed: seed, at: 0x7370_6563)
         var fellBack = 0
         for (c, members) in components.members.enumerated() {
             var coordinates = componentLayout(graph: graph, members: members, dim: dim, random: &random)
@@ -47,8 +48,8 @@ public enum SpectralInitialization {
 
     /// Uniform random coordinates in [−10, 10] (umap-learn's `init="random"`).
     public static func randomLayout(rows: Int, dim: Int, seed: UInt64) -> Matrix {
-        var random = SeededRandom(seed: seed, 0x7261_6E64)
-        return Matrix(rows: rows, cols: dim, storage: (0..<rows * dim).map { _ in 20 * random.unit() - 10 })
+        var random = SeededGenerator(seed: seed, at: 0x7261_6E64)
+        return Matrix(rows: rows, cols: dim, storage: (0..<rows * dim).map { _ in 20 * random.nextUnitFloat() - 10 })
     }
 
     /// The centre of component `c` when there are several: ±10 along axis (c/2 mod dim), on rings that
@@ -60,14 +61,14 @@ public enum SpectralInitialization {
         return point
     }
 
-    private static func randomBall(count: Int, dim: Int, random: inout SeededRandom) -> [Double] {
-        (0..<count * dim).map { _ in Double(2 * random.unit() - 1) }
+    private static func randomBall(count: Int, dim: Int, random: inout SeededGenerator) -> [Double] {
+        (0..<count * dim).map { _ in Double(2 * random.nextUnitFloat() - 1) }
     }
 
     /// The eigenvector coordinates of one component (row-major count × dim), or nil if it is too small
     /// or Lanczos failed.
     private static func componentLayout(graph: CSRMatrix, members: [Int], dim: Int,
-                                        random: inout SeededRandom) -> [Double]? {
+                                        random: inout SeededGenerator) -> [Double]? {
         let n = members.count
         guard n > dim + 1 else { return nil }
         var local = [Int: Int]()
