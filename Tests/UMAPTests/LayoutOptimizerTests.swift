@@ -47,9 +47,9 @@ final class LayoutOptimizerTests: XCTestCase {
     /// One epoch by hand: for each edge (head i, tail j) the attractive move of i and j, then
     /// `negatives` repulsive moves of i from vertices drawn by `draw`.
     private func handEpoch(curve: CurveParameters, alpha: Double, negatives: Int, tally: inout Tally,
-                           draw: () -> Int) -> [[Double]] {
+                           from: [[Double]]? = nil, draw: () -> Int) -> [[Double]] {
         let a = Double(curve.a), b = Double(curve.b)
-        var y = start
+        var y = from ?? start
         for (i, j) in [(0, 1), (1, 0), (2, 3), (3, 2)] {
             let d2 = (0..<2).reduce(0.0) { $0 + (y[i][$1] - y[j][$1]) * (y[i][$1] - y[j][$1]) }
             let attraction = -2 * a * b * pow(d2, b - 1) / (1 + a * pow(d2, b))
@@ -109,5 +109,15 @@ final class LayoutOptimizerTests: XCTestCase {
         let got = run(curve: curve, epochs: 2, negativeSampleRate: 4, rate: 1, seed: seed)
         assertClose(got, expected, "attraction and negatives, min_dist 0.1 (a \(curve.a), b \(curve.b))")
         print("layout one epoch: got \(got), hand \(expected), clipped \(tally.clipped), self negatives \(tally.selfNegatives)")
+    }
+
+    /// Negative sample rate 0 means no negative samples at all (umap-learn: an infinite period), not
+    /// the rate-1 schedule: 3 epochs equal two epochs of attraction only, at α = 2/3 and 1/3.
+    func testNegativeSampleRateZeroSamplesNoNegatives() {
+        let curve = CurveParameters.fit(minDist: 0.1, spread: 1)
+        var tally = Tally()
+        let first = handEpoch(curve: curve, alpha: 2.0 / 3, negatives: 0, tally: &tally) { fatalError("no negatives") }
+        let expected = handEpoch(curve: curve, alpha: 1.0 / 3, negatives: 0, tally: &tally, from: first) { fatalError("no negatives") }
+        assertClose(run(curve: curve, epochs: 3, negativeSampleRate: 0, rate: 1, seed: 13), expected, "rate 0, 3 epochs")
     }
 }
