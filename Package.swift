@@ -76,10 +76,10 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFeatures", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Evaluation", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Randomness", "Collectives", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
+        .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Randomness", "Evaluation", "Clustering", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
         // The bad-input catalogue, write failures and rank failures through the real n2d-mpi (docs/RELIABILITY.md).
         .testTarget(name: "ReliabilityTests", dependencies: ["Storage", "LinearAlgebra", "TestSupport"]),

@@ -50,6 +50,21 @@ public struct GaussianMixture: Sendable {
         }
         return best!
     }
+
+    /// One EM run started from `initialLabels` (a component for each of this rank's rows) instead of
+    /// a KMeans labelling, e.g. another implementation's labels, to check that EM stays at the mixture
+    /// it found (collective). Throws when a label is out of range or the counts disagree.
+    public func fit(points: Matrix, initialLabels: [Int], world: Communicator = LocalCommunicator()) throws -> GaussianMixtureResult {
+        guard components >= 1, maxIterations >= 1, regularization >= 0 else {
+            throw ClusteringError("the Gaussian mixture needs components and max_iter ≥ 1 and reg_covar ≥ 0.")
+        }
+        guard initialLabels.count == points.rows, initialLabels.allSatisfy({ (0..<components).contains($0) }) else {
+            throw ClusteringError("the Gaussian mixture's initial labels must be one of 0..<\(components) for each of the \(points.rows) rows.")
+        }
+        let shard = try RowShard(points, world: world)
+        var em = ExpectationMaximization(points: points, shard: shard, k: components, regularization: regularization)
+        return try em.run(initialLabels: initialLabels, maxIterations: maxIterations, tolerance: tolerance, world: world)
+    }
 }
 
 /// The outcome of `GaussianMixture.fit`, the same on every rank except `labels`.

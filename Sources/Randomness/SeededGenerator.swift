@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A small, fast, seedable generator (SplitMix64), the one source of randomness of n2d-mpi: training
 /// derives every choice from `(seed, purpose, epoch, rank)`, KMeans++, the mixture and the sampled
 /// silhouette from the run's seed, so a run is reproducible for a fixed seed and rank count on every

@@ -5,7 +5,7 @@ import LinearAlgebra
 import Storage
 
 /// The multi-rank equality check: full-batch steps on the same global batch, at any rank count; rank 0
-/// writes the final parameters. The tests compare np 1, 2 and 4.
+/// writes the final parameters (and, with --losses, every step's loss). The tests compare np 1, 2 and 4.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Train full-batch steps and write the parameters (rank 0).")
 
@@ -16,6 +16,10 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Checkpoint path (written each step; read with --resume).") var checkpoint: String?
     @Flag(help: "Continue from --checkpoint.") var resume = false
     @Option(help: "Shared path: ranks per machine that compute (default: the machine's cores).") var computeRanks: Int?
+    @Option(help: "Adam's learning rate.") var learningRate: Float = 1e-3
+    @Option(help: "Adam's epsilon; one far above √v makes each step proportional to the gradient (SGD with momentum).")
+    var epsilon: Float = 1e-7
+    @Option(help: "Where rank 0 writes each step's training loss (.npy, one row).") var losses: String?
 
     func run() throws {
         let world = World.communicator()
@@ -30,11 +34,17 @@ struct CheckCommand: ParsableCommand {
         config.checkpointPath = checkpoint
         config.resume = resume
         config.computeRanksPerMachine = computeRanks
+        config.adam.learningRate = learningRate
+        config.adam.epsilon = epsilon
         let result = try Trainer(configuration: config, communicator: world)
             .train(training: dense ? .dense(mine.densified()) : .sparse(mine))
         if world.rank == 0 {
             let p = result.model.parameters
             try AtomicFile.write(NPY.encode(Matrix(rows: 1, cols: p.count, storage: p)), to: out)
+            if let losses {
+                let values = result.history.map { Float($0.loss) }
+                try AtomicFile.write(NPY.encode(Matrix(rows: 1, cols: values.count, storage: values)), to: losses)
+            }
             print("check: \(world.size) ranks, plan \(result.communicationSummary), loss \(result.history.map(\.loss))")
         }
         World.finish(world)

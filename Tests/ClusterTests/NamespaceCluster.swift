@@ -7,7 +7,8 @@ import XCTest
 enum NamespaceCluster {
     static let scripts = TestPaths.packageRoot.appendingPathComponent("Scripts/cluster")
 
-    /// Throws XCTSkip unless this process may create network namespaces.
+    /// Throws XCTSkip unless this process may create network namespaces: not root, or no `ip` (which
+    /// Scripts/setup.sh does not install), is a machine that truly lacks them, in CI too.
     static func requireRoot() throws {
         guard getuid() == 0 else { throw XCTSkip("the namespace cluster needs root (CAP_NET_ADMIN); CI runs as root") }
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip")

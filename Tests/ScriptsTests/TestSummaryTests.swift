@@ -18,13 +18,13 @@ final class TestSummaryTests: XCTestCase {
     }
 
     /// Runs the script on a command that prints `log` and exits with `status`.
-    private func summarize(_ log: String, status: Int32) throws -> (lastLine: String, status: Int32) {
+    private func summarize(_ log: String, status: Int32) throws -> (lastLine: String, status: Int32, lines: [String]) {
         let canned = directory.appendingPathComponent("canned.log")
         try Data(log.utf8).write(to: canned)
         let result = try ProcessRunner.run("/bin/bash", [script, directory.appendingPathComponent("run.log").path, "--",
                                                          "/bin/bash", "-c", "cat '\(canned.path)'; exit \(status)"])
         let lines = result.stdout.split(separator: "\n")
-        return (lines.last.map(String.init) ?? "", result.status)
+        return (lines.last.map(String.init) ?? "", result.status, lines.map(String.init))
     }
 
     func testRedRunCountsTestsNotAssertionsAndSkips() throws {
@@ -47,6 +47,7 @@ final class TestSummaryTests: XCTestCase {
         let summary = try summarize(log, status: 1)
         XCTAssertEqual(summary.lastLine, "n2d-mpi tests: 2 passed, 1 failed, 1 skipped")
         XCTAssertEqual(summary.status, 1)
+        XCTAssertEqual(summary.lines.dropLast().last, "skipped: B.testSkipped (no root)", "the skip and its reason, before the closing line")
     }
 
     func testCrashedTestCountsAsFailed() throws {

@@ -110,7 +110,8 @@ public struct LayoutOptimizer {
                                 }
                             }
                             nextSample[e] += period[e]
-                            let negatives = Int((now - nextNegative[e]) / negPeriod[e])
+                            // Rate 0: no negative samples (umap-learn's period is then infinite).
+                            let negatives = negativeSampleRate > 0 ? Int((now - nextNegative[e]) / negPeriod[e]) : 0
                             for _ in 0..<max(negatives, 0) {
                                 let k = random.below(n)
                                 other = embedding + k * dim
