@@ -1,4 +1,5 @@
 import CKernels
+import LinearAlgebra
 import Foundation
 
 /// Adam's hyper-parameters; the defaults are Keras's.
@@ -94,7 +95,7 @@ public final class AdamOptimizer {
     public func update(_ w: UnsafeMutablePointer<Float>, range: Range<Int>, gradient g: UnsafePointer<Float>, threads: Int) {
         let alpha = alphas.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[step...]) }
         let (mp, vp, o, c1, c2, eps) = (m.pointer, v.pointer, range.lowerBound, c1, c2, settings.epsilon)
-        parallelChunks(range.count, threads: threads) { r in
+        ParallelFor.shares(count: range.count, threads: threads) { r in
             AdamKernel.apply(w: w + o + r.lowerBound, m: mp + o + r.lowerBound, v: vp + o + r.lowerBound,
                              g: g + r.lowerBound, count: r.count, alphas: alpha, c1: c1, c2: c2, epsilon: eps)
         }
@@ -135,7 +136,7 @@ public final class AdamOptimizer {
     /// `flush` of the lazy rows `share` owns (the only rows this rank ever updates on the shared path).
     func flush(_ w: UnsafeMutablePointer<Float>, threads: Int, share: WorkShare) {
         let target = step
-        parallelChunks(lazyRows, threads: threads, granule: 1) { range in
+        ParallelFor.shares(count: lazyRows, threads: threads, granule: 1) { range in
             for row in range where share.owns(row) && Int(self.rowStep[row]) < target {
                 self.update(w, row: row, gradient: nil, through: target)
             }

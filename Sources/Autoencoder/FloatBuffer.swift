@@ -35,19 +35,3 @@ public final class FloatBuffer {
 
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 }
-
-/// Runs `body` over `0..<count` split into at most `threads` contiguous chunks whose bounds are
-/// multiples of `granule` (so SIMD loops see whole vectors), in parallel when `threads > 1`.
-func parallelChunks(_ count: Int, threads: Int, granule: Int = 16, _ body: (Range<Int>) -> Void) {
-    let workers = max(1, min(threads, count / max(granule * 64, 1)))
-    if workers <= 1 {
-        body(0..<count)
-        return
-    }
-    let per = (count / workers + granule - 1) / granule * granule
-    ComputeThreads.perform(iterations: workers) { w in
-        let start = min(count, w * per)
-        let end = w == workers - 1 ? count : min(count, start + per)
-        if start < end { body(start..<end) }
-    }
-}

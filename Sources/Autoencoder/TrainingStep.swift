@@ -155,7 +155,7 @@ final class TrainingStep {
     private func catchUp(_ columns: [Int]) {
         let (adam, p) = (adam, parameters.pointer)
         columns.withUnsafeBufferPointer { cols in
-            parallelChunks(cols.count, threads: threads, granule: 1) { range in
+            ParallelFor.shares(count: cols.count, threads: threads, granule: 1) { range in
                 for k in range { adam.catchUp(p, row: cols[k]) }
             }
         }
@@ -187,7 +187,7 @@ final class TrainingStep {
             let rows = (0..<inW).filter { touched.pointer[$0] > 0 }
             let adam = adam
             rows.withUnsafeBufferPointer { rowList in
-                parallelChunks(rowList.count, threads: threads, granule: 1) { range in
+                ParallelFor.shares(count: rowList.count, threads: threads, granule: 1) { range in
                     for k in range {
                         let row = g + wOffset + rowList[k] * outW
                         adam.update(p, row: rowList[k], gradient: row)

@@ -10,14 +10,17 @@ import LinearAlgebra
 /// one.
 ///
 /// Runs on one process over all rows (the embedding is small); the neighbour counts and border
-/// assignment run on `ProcessorCount.workers` threads over a kd-tree.
+/// assignment run on `threads` threads over a kd-tree.
 public struct DBSCAN: Sendable {
     public var eps: Float
     public var minSamples: Int
+    /// Threads of this rank (`ParallelFor`); the labels do not depend on it.
+    public var threads: Int
 
-    public init(eps: Float, minSamples: Int) {
+    public init(eps: Float, minSamples: Int, threads: Int = 1) {
         self.eps = eps
         self.minSamples = minSamples
+        self.threads = threads
     }
 
     /// Clusters the rows of `points`. Throws when `eps` is not positive or `minSamples` < 1.
@@ -44,7 +47,7 @@ public struct DBSCAN: Sendable {
         points.storage.withUnsafeBufferPointer { rows in
             isCore.withUnsafeMutableBufferPointer { core in
                 let core = core
-                ChunkedWork.run(count: points.rows, chunkSize: 512) { _, range in
+                ParallelFor.chunks(count: points.rows, chunkSize: 512, threads: threads) { _, range in
                     for i in range {
                         core[i] = tree.hasAtLeast(needed, within: eps, of: rows.baseAddress! + i * points.cols)
                     }
@@ -143,7 +146,7 @@ public struct DBSCAN: Sendable {
         points.storage.withUnsafeBufferPointer { rows in
             labels.withUnsafeMutableBufferPointer { out in
                 let out = out
-                ChunkedWork.run(count: points.rows, chunkSize: 512) { _, range in
+                ParallelFor.chunks(count: points.rows, chunkSize: 512, threads: threads) { _, range in
                     for i in range where !isCore[i] {
                         var best = Int.max
                         coreTree.forEach(within: eps, of: rows.baseAddress! + i * points.cols) { row in

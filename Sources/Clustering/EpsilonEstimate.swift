@@ -15,14 +15,14 @@ public enum EpsilonEstimate {
     }
 
     /// Finds eps for `points` and `minSamples` (≥ 2; at 1 every point is its own core).
-    public static func knee(_ points: Matrix, minSamples: Int) throws -> Choice {
+    public static func knee(_ points: Matrix, minSamples: Int, threads: Int = 1) throws -> Choice {
         guard minSamples >= 2 else {
             throw ClusteringError("--dbscan-eps auto needs --dbscan-min-samples of at least 2 (got \(minSamples)).")
         }
         guard points.rows > minSamples else {
             throw ClusteringError("--dbscan-eps auto needs more rows than --dbscan-min-samples (\(points.rows) rows, min_samples \(minSamples)).")
         }
-        let distances = kDistances(points, k: minSamples).sorted()
+        let distances = kDistances(points, k: minSamples, threads: threads).sorted()
         let first = Double(distances.first!), last = Double(distances.last!)
         guard last > first else {
             guard first > 0 else {
@@ -43,13 +43,13 @@ public enum EpsilonEstimate {
     }
 
     /// Each row's distance to its `k`-th nearest row (itself first).
-    public static func kDistances(_ points: Matrix, k: Int) -> [Float] {
+    public static func kDistances(_ points: Matrix, k: Int, threads: Int = 1) -> [Float] {
         let tree = KDTree(points)
         var out = [Float](repeating: 0, count: points.rows)
         points.storage.withUnsafeBufferPointer { rows in
             out.withUnsafeMutableBufferPointer { out in
                 let out = out
-                ChunkedWork.run(count: points.rows, chunkSize: 256) { _, range in
+                ParallelFor.chunks(count: points.rows, chunkSize: 256, threads: threads) { _, range in
                     for i in range { out[i] = tree.kthNearestDistance(to: rows.baseAddress! + i * points.cols, k: k) }
                 }
             }

@@ -11,6 +11,7 @@ struct ExpectationMaximization {
     let shard: RowShard
     let k: Int
     let regularization: Double
+    let threads: Int
     var weights: [Double]
     var means: [Double]
     var covariances: [Double]
@@ -19,11 +20,12 @@ struct ExpectationMaximization {
     /// Responsibilities of this rank's rows (`rows × k`), or their logs right after an E-step.
     var responsibilities: [Double]
 
-    init(points: Matrix, shard: RowShard, k: Int, regularization: Double) {
+    init(points: Matrix, shard: RowShard, k: Int, regularization: Double, threads: Int) {
         self.points = points
         self.shard = shard
         self.k = k
         self.regularization = regularization
+        self.threads = threads
         let d = shard.dims
         weights = [Double](repeating: 0, count: k)
         means = [Double](repeating: 0, count: k * d)
@@ -74,7 +76,7 @@ struct ExpectationMaximization {
                 factors.withUnsafeBufferPointer { l in
                     responsibilities.withUnsafeMutableBufferPointer { r in
                         let r = r
-                        return ChunkedWork.sum(count: points.rows, width: 1) { range, partial in
+                        return ParallelFor.sum(count: points.rows, width: 1, threads: threads) { range, partial in
                             var z = [Double](repeating: 0, count: d)
                             var sum = 0.0
                             for i in range {
@@ -166,7 +168,7 @@ struct ExpectationMaximization {
         let d = shard.dims, k = self.k
         return points.storage.withUnsafeBufferPointer { x in
             responsibilities.withUnsafeBufferPointer { r in
-                ChunkedWork.sum(count: points.rows, width: stride) { range, out in
+                ParallelFor.sum(count: points.rows, width: stride, threads: threads) { range, out in
                     for i in range { accumulate(x.baseAddress! + i * d, r.baseAddress! + i * k, out) }
                 }
             }

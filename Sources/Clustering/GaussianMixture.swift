@@ -18,15 +18,18 @@ public struct GaussianMixture: Sendable {
     public var tolerance: Double
     public var regularization: Double
     public var seed: UInt64
+    /// Threads of this rank (`ParallelFor`); the result does not depend on it.
+    public var threads: Int
 
     public init(components: Int, initializations: Int = 1, maxIterations: Int = 100, tolerance: Double = 1e-3,
-                regularization: Double = 1e-6, seed: UInt64 = 13) {
+                regularization: Double = 1e-6, seed: UInt64 = 13, threads: Int = 1) {
         self.components = components
         self.initializations = initializations
         self.maxIterations = maxIterations
         self.tolerance = tolerance
         self.regularization = regularization
         self.seed = seed
+        self.threads = threads
     }
 
     /// Fits the mixture to the rows of all ranks' `points` (collective). Throws on every rank alike
@@ -43,8 +46,8 @@ public struct GaussianMixture: Sendable {
         var generator = SeededGenerator(seed: seed)
         var best: GaussianMixtureResult?
         for _ in 0..<initializations {
-            let start = try KMeans(clusters: components, initializations: 1, seed: generator.next()).fit(points: points, world: world)
-            var em = ExpectationMaximization(points: points, shard: shard, k: components, regularization: regularization)
+            let start = try KMeans(clusters: components, initializations: 1, seed: generator.next(), threads: threads).fit(points: points, world: world)
+            var em = ExpectationMaximization(points: points, shard: shard, k: components, regularization: regularization, threads: threads)
             let result = try em.run(initialLabels: start.labels, maxIterations: maxIterations, tolerance: tolerance, world: world)
             if best == nil || result.logLikelihood > best!.logLikelihood { best = result }
         }
@@ -62,7 +65,7 @@ public struct GaussianMixture: Sendable {
             throw ClusteringError("the Gaussian mixture's initial labels must be one of 0..<\(components) for each of the \(points.rows) rows.")
         }
         let shard = try RowShard(points, world: world)
-        var em = ExpectationMaximization(points: points, shard: shard, k: components, regularization: regularization)
+        var em = ExpectationMaximization(points: points, shard: shard, k: components, regularization: regularization, threads: threads)
         return try em.run(initialLabels: initialLabels, maxIterations: maxIterations, tolerance: tolerance, world: world)
     }
 }

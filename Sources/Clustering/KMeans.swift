@@ -17,13 +17,17 @@ public struct KMeans: Sendable {
     public var maxIterations: Int
     public var tolerance: Double
     public var seed: UInt64
+    /// Threads of this rank (`ParallelFor`); the result does not depend on it.
+    public var threads: Int
 
-    public init(clusters: Int, initializations: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 13) {
+    public init(clusters: Int, initializations: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 13,
+                threads: Int = 1) {
         self.clusters = clusters
         self.initializations = initializations
         self.maxIterations = maxIterations
         self.tolerance = tolerance
         self.seed = seed
+        self.threads = threads
     }
 
     /// Clusters the rows of all ranks' `points`. Collective: every rank calls it with the same
@@ -42,8 +46,8 @@ public struct KMeans: Sendable {
         var generator = SeededGenerator(seed: seed)
         var best: KMeansResult?
         for _ in 0..<initializations {
-            let start = KMeansPlusPlus.centers(points, shard: shard, k: clusters, generator: &generator, world: world)
-            var run = LloydIterations(points: points, shard: shard, k: clusters, centers: start)
+            let start = KMeansPlusPlus.centers(points, shard: shard, k: clusters, generator: &generator, threads: threads, world: world)
+            var run = LloydIterations(points: points, shard: shard, k: clusters, centers: start, threads: threads)
             let result = run.iterate(maxIterations: maxIterations, threshold: threshold, world: world)
             if best == nil || result.inertia < best!.inertia { best = result }
         }

@@ -12,14 +12,14 @@ import LinearAlgebra
 /// same centres.
 enum KMeansPlusPlus {
     static func centers(_ points: Matrix, shard: RowShard, k: Int, generator: inout SeededGenerator,
-                        world: Communicator) -> [Float] {
+                        threads: Int, world: Communicator) -> [Float] {
         let d = shard.dims
         var centers = [Float](repeating: 0, count: k * d)
         let first = generator.nextIndex(below: shard.total)
         let firstRow = shard.fetch([first], from: points, world: world)
         for j in 0..<d { centers[j] = firstRow[j] }
         var closest = [Double](repeating: 0, count: shard.rows)
-        squaredDistances(points, to: firstRow, into: &closest, keepingSmaller: false)
+        squaredDistances(points, to: firstRow, into: &closest, keepingSmaller: false, threads: threads)
         let trials = 2 + Int(log(Double(k)))
         for c in 1..<k {
             let localPotentials = world.allgather([closest.reduce(0, +)])
@@ -30,11 +30,11 @@ enum KMeansPlusPlus {
             var picked = rows
             world.allreduce(&picked, op: .max)
             let candidates = shard.fetch(picked.map(Int.init), from: points, world: world)
-            var trialPotentials = potentials(points, closest: closest, candidates: candidates, count: trials)
+            var trialPotentials = potentials(points, closest: closest, candidates: candidates, count: trials, threads: threads)
             world.allreduce(&trialPotentials, op: .sum)
             let best = trialPotentials.indices.min { trialPotentials[$0] < trialPotentials[$1] }!
             let chosen = Array(candidates[best * d..<(best + 1) * d])
-            squaredDistances(points, to: chosen, into: &closest, keepingSmaller: true)
+            squaredDistances(points, to: chosen, into: &closest, keepingSmaller: true, threads: threads)
             for j in 0..<d { centers[c * d + j] = chosen[j] }
         }
         return centers
@@ -62,12 +62,12 @@ enum KMeansPlusPlus {
     /// For each of `count` candidate centres (rows of `candidates`), the sum over this rank's rows
     /// of min(closest[i], squared distance to the candidate): one pass over the rows, in fixed
     /// chunks merged in order.
-    static func potentials(_ points: Matrix, closest: [Double], candidates: [Float], count: Int) -> [Double] {
+    static func potentials(_ points: Matrix, closest: [Double], candidates: [Float], count: Int, threads: Int) -> [Double] {
         let d = points.cols
         return points.storage.withUnsafeBufferPointer { x in
             candidates.withUnsafeBufferPointer { c in
                 closest.withUnsafeBufferPointer { closest in
-                    ChunkedWork.sum(count: points.rows, width: count) { range, out in
+                    ParallelFor.sum(count: points.rows, width: count, threads: threads) { range, out in
                         for i in range {
                             let row = x.baseAddress! + i * d
                             for t in 0..<count {
@@ -84,13 +84,13 @@ enum KMeansPlusPlus {
     }
 
     /// `out[i]` = squared distance from row i to `center`, or the smaller of that and `out[i]`.
-    static func squaredDistances(_ points: Matrix, to center: [Float], into out: inout [Double], keepingSmaller: Bool) {
+    static func squaredDistances(_ points: Matrix, to center: [Float], into out: inout [Double], keepingSmaller: Bool, threads: Int) {
         let d = points.cols
         points.storage.withUnsafeBufferPointer { x in
             center.withUnsafeBufferPointer { c in
                 out.withUnsafeMutableBufferPointer { out in
                     let out = out
-                    ChunkedWork.run(count: points.rows) { _, range in
+                    ParallelFor.chunks(count: points.rows, threads: threads) { _, range in
                         for i in range {
                             var s: Float = 0
                             for j in 0..<d { let t = x[i * d + j] - c[j]; s += t * t }

@@ -2,21 +2,23 @@ import Collectives
 import LinearAlgebra
 
 /// One KMeans run from given centres: assignment steps over this rank's rows in fixed chunks (on
-/// `ProcessorCount.workers` threads), centroid sums added over ranks in one allreduce per step.
+/// `threads` threads), centroid sums added over ranks in one allreduce per step.
 struct LloydIterations {
     let points: Matrix
     let shard: RowShard
     let k: Int
+    let threads: Int
     var centers: [Float]
     var labels: [Int32]
     /// Squared distance of each row to its assigned centre at the last assignment.
     var distances: [Float]
 
-    init(points: Matrix, shard: RowShard, k: Int, centers: [Float]) {
+    init(points: Matrix, shard: RowShard, k: Int, centers: [Float], threads: Int) {
         self.points = points
         self.shard = shard
         self.k = k
         self.centers = centers
+        self.threads = threads
         labels = [Int32](repeating: -1, count: points.rows)
         distances = [Float](repeating: 0, count: points.rows)
     }
@@ -74,7 +76,7 @@ struct LloydIterations {
                 labels.withUnsafeMutableBufferPointer { labels in
                     distances.withUnsafeMutableBufferPointer { distances in
                         let (labels, distances) = (labels, distances)
-                        return ChunkedWork.sum(count: points.rows, width: stride) { range, out in
+                        return ParallelFor.sum(count: points.rows, width: stride, threads: threads) { range, out in
                             for i in range {
                                 let row = x.baseAddress! + i * d
                                 var best: Int32 = 0, bestDistance = Float.infinity

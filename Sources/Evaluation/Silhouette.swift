@@ -10,7 +10,8 @@ public enum Silhouette {
     /// Exact when at most `sampleSize` rows remain; otherwise over `sampleSize` rows drawn uniformly
     /// with `seed`, distances taken within the sample (as scikit-learn's `sample_size`). nil when the
     /// rows considered form fewer than 2 clusters or every row is its own cluster.
-    public static func score(points: Matrix, labels: [Int], sampleSize: Int = 10_000, seed: UInt64 = 13) -> Double? {
+    public static func score(points: Matrix, labels: [Int], sampleSize: Int = 10_000, seed: UInt64 = 13,
+                             threads: Int = 1) -> Double? {
         precondition(points.rows == labels.count, "one label per row needed")
         var rows = labels.indices.filter { labels[$0] >= 0 }
         if rows.count > sampleSize {
@@ -25,21 +26,20 @@ public enum Silhouette {
         var sizes = [Int](repeating: 0, count: clusterIDs.count)
         for c in cluster { sizes[c] += 1 }
         let sample = points.gatherRows(rows)
-        let coefficients = coefficients(sample, cluster: cluster, sizes: sizes)
+        let coefficients = coefficients(sample, cluster: cluster, sizes: sizes, threads: threads)
         return coefficients.reduce(0, +) / Double(coefficients.count)
     }
 
-    /// Each row's coefficient, computed on all cores (rows are independent).
-    private static func coefficients(_ x: Matrix, cluster: [Int], sizes: [Int]) -> [Double] {
+    /// Each row's coefficient, on `threads` threads (rows are independent).
+    private static func coefficients(_ x: Matrix, cluster: [Int], sizes: [Int], threads: Int) -> [Double] {
         let n = x.rows, d = x.cols, k = sizes.count
         var out = [Double](repeating: 0, count: n)
-        let chunk = 256, chunks = (n + chunk - 1) / chunk
         x.storage.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { out in
                 let out = out
-                ComputeThreads.perform(iterations: chunks) { c in
+                ParallelFor.chunks(count: n, chunkSize: 256, threads: threads) { _, rows in
                     var sums = [Double](repeating: 0, count: k)
-                    for i in c * chunk..<min(n, (c + 1) * chunk) {
+                    for i in rows {
                         for t in 0..<k { sums[t] = 0 }
                         let xi = x.baseAddress! + i * d
                         for j in 0..<n where j != i {

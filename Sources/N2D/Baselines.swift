@@ -50,7 +50,7 @@ enum Baselines {
     static func kmeans(_ name: String, points: Matrix, clusters: Int, seed: UInt64, truth: TrueLabels?,
                        world: Communicator) throws -> BaselineResult {
         let start = Date()
-        let result = try KMeans(clusters: clusters, seed: seed).fit(points: points, world: world)
+        let result = try KMeans(clusters: clusters, seed: seed, threads: BLAS.threads).fit(points: points, world: world)
         let labels = world.gather(result.labels.map(Int64.init), root: 0)?.map { Int($0) }
         var baseline = BaselineResult(name: name, clusters: result.sizes.count, inertia: result.inertia,
                                       seconds: Date().timeIntervalSince(start))

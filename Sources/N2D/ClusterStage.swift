@@ -21,7 +21,7 @@ public enum ClusterStage {
     public static func run(embedding: Matrix, trueLabels: TrueLabels?, sourceIDs: [String]? = nil,
                            settings: ClusterSettings, outputDirectory: String, world: Communicator) throws -> ClusterReport {
         let started = DispatchTime.now()
-        ProcessorCount.workers = BLAS.threads
+        let threads = BLAS.threads
         let points = RootMatrix.broadcast(embedding, world: world)
         let partition = RowPartition(total: points.rows, size: world.size)
         let ownRows = points.rows(partition.range(of: world.rank))
@@ -45,7 +45,7 @@ public enum ClusterStage {
         }
         let dbscan = try world.agreeing("cluster (DBSCAN)") { () -> ClusterReport.Outcome? in
             guard world.rank == 0 else { return nil }
-            return try runDBSCAN(points, settings: settings, notes: &notes)
+            return try runDBSCAN(points, settings: settings, threads: threads, notes: &notes)
         }
         outcomes.append(try broadcast(dbscan, world: world))
 
@@ -54,7 +54,7 @@ public enum ClusterStage {
         // so agreeing on their outcome cannot leave a rank waiting in their collectives.
         let kmeans = try world.agreeing("cluster (KMeans)") {
             try KMeans(clusters: settings.kmeansClusters, initializations: settings.kmeansInitializations,
-                       seed: settings.seed).fit(points: ownRows, world: world)
+                       seed: settings.seed, threads: threads).fit(points: ownRows, world: world)
         }
         outcomes.append(ClusterReport.Outcome(
             name: "kmeans", labels: gatherLabels(kmeans.labels, world: world), sizes: kmeans.sizes,
@@ -64,7 +64,7 @@ public enum ClusterStage {
         if settings.gmmComponents > 0 {
             let gmmStart = DispatchTime.now()
             let gmm = try world.agreeing("cluster (Gaussian mixture)") {
-                try GaussianMixture(components: settings.gmmComponents, seed: settings.seed).fit(points: ownRows, world: world)
+                try GaussianMixture(components: settings.gmmComponents, seed: settings.seed, threads: threads).fit(points: ownRows, world: world)
             }
             outcomes.append(ClusterReport.Outcome(
                 name: "gmm", labels: gatherLabels(gmm.labels, world: world), sizes: gmm.sizes,
@@ -85,7 +85,7 @@ public enum ClusterStage {
     }
 
     /// DBSCAN on all rows (rank 0), with the auto eps and the plain-language warnings.
-    private static func runDBSCAN(_ points: Matrix, settings: ClusterSettings, notes: inout [String]) throws -> ClusterReport.Outcome {
+    private static func runDBSCAN(_ points: Matrix, settings: ClusterSettings, threads: Int, notes: inout [String]) throws -> ClusterReport.Outcome {
         let start = DispatchTime.now()
         let minSamples = settings.dbscanMinSamples
         var details: [String: Any] = ["min_samples": minSamples]
@@ -95,14 +95,14 @@ public enum ClusterStage {
             eps = value
             details["eps_auto"] = false
         case .auto:
-            let choice = try EpsilonEstimate.knee(points, minSamples: minSamples)
+            let choice = try EpsilonEstimate.knee(points, minSamples: minSamples, threads: threads)
             eps = choice.eps
             details["eps_auto"] = true
             details["eps_knee_quantile"] = choice.quantile
             notes.append("--dbscan-eps auto chose eps \(format(eps)) (knee of the sorted distances to the \(minSamples)th neighbour, at \(String(format: "%.1f", 100 * choice.quantile))% of the rows).")
         }
         details["eps"] = Double(eps)
-        let result = try DBSCAN(eps: eps, minSamples: minSamples).fit(points)
+        let result = try DBSCAN(eps: eps, minSamples: minSamples, threads: threads).fit(points)
         if result.clusterCount == 0 {
             notes.append("DBSCAN (eps \(format(eps)), min_samples \(minSamples)) labelled every row noise: eps is too small for this embedding. Try --dbscan-eps auto or a larger --dbscan-eps.")
         } else if result.clusterCount == 1 {
@@ -125,7 +125,7 @@ public enum ClusterStage {
                 report.outcomes[i].ari = ClusteringScores.adjustedRandIndex(truth: truth, predicted: labels)
             }
             report.outcomes[i].silhouette = Silhouette.score(points: points, labels: labels,
-                                                             sampleSize: settings.silhouetteSample, seed: settings.seed)
+                                                             sampleSize: settings.silhouetteSample, seed: settings.seed, threads: BLAS.threads)
             report.outcomes[i].details["scoring_seconds"] = seconds(since: start)
         }
     }
