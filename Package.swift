@@ -85,7 +85,8 @@ let package = Package(
         .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Evaluation", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"]),
-        .testTarget(name: "N2DTests", dependencies: ["N2D", "Collectives", "Datasets", "TestSupport"]),
+        .testTarget(name: "N2DTests", dependencies: ["N2D", "Autoencoder", "Clustering", "Collectives", "Datasets", "LinearAlgebra", "Storage", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
         // The bad-input catalogue, write failures and rank failures through the real n2d-mpi (docs/RELIABILITY.md).

@@ -9,8 +9,9 @@ struct RunCommand: JobCommand {
         discussion: """
         Stages whose artifacts in --output-dir were made with the same configuration are skipped \
         (--force recomputes), so a second run with another --dbscan-eps only re-clusters. Artifacts: \
-        labels.csv, codes.npy, umap.npy, history.csv, metrics.json, model.ckpt, config.json, \
-        stages.json, true_labels.csv, vocabulary.tsv, loss.png, map_*.png.
+        labels.csv, codes.npy, umap.npy, history.csv, metrics.json, model.n2d (for `predict`), \
+        model.ckpt (for --resume), config.json, stages.json, true_labels.csv, vocabulary.tsv, loss.png, \
+        map_*.png.
 
         Examples:
           n2d-mpi run --preset imdb --input "data/IMDB Dataset.csv"
