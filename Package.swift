@@ -47,13 +47,14 @@ let package = Package(
         .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
         .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "TSNE", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], exclude: ["README.md"], swiftSettings: fast),
         .target(name: "N2D", dependencies: [
             "Collectives", "LinearAlgebra", "Storage", "TextFeatures", "Datasets", "Autoencoder", "Neighbors",
             "UMAP", "Clustering", "Evaluation", "Plotting",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: fast),
         .executableTarget(name: "n2d-mpi", dependencies: [
-            "N2D", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "N2D", "TSNE", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Exercises every collective under mpirun; the multi-rank tests launch it.
@@ -83,6 +84,8 @@ let package = Package(
         .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Collectives", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "TSNETests", dependencies: ["TSNE", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
+                                                      "Storage", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
         // The bad-input catalogue, write failures and rank failures through the real n2d-mpi (docs/RELIABILITY.md).
