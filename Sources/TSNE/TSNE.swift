@@ -81,11 +81,20 @@ public enum TSNE {
             progress?(.neighbors(method, sparse: false, rows: n, k: k))
             let graph = NeighborSearch.search(m, k: k + 1, metric: .euclidean, method: method, seed: parameters.seed,
                                               world: world, threads: threads)
-            for r in 0..<own.count {
-                for s in 0..<k {
-                    neighbors[r * k + s] = graph.indices[r * (k + 1) + s + 1]
-                    let d = graph.distances[r * (k + 1) + s + 1]
-                    squared[r * k + s] = d * d
+            // The squared distances again, in Double from the rows: the search's (through sgemm on
+            // query blocks that start where the rank's rows start) may differ in the last bits with
+            // the rank count, and P must not.
+            let d = m.cols
+            m.storage.withUnsafeBufferPointer { x in
+                for r in 0..<own.count {
+                    let i = own.lowerBound + r
+                    for s in 0..<k {
+                        let j = Int(graph.indices[r * (k + 1) + s + 1])
+                        neighbors[r * k + s] = Int32(j)
+                        var sum = 0.0
+                        for t in 0..<d { let u = Double(x[i * d + t]) - Double(x[j * d + t]); sum += u * u }
+                        squared[r * k + s] = Float(sum)
+                    }
                 }
             }
         }
