@@ -16,6 +16,8 @@ public struct BarnesHutTree {
     var leafStart: [Int32] = [], leafEnd: [Int32] = []
     /// The point indices, grouped by cell.
     var order: [Int32]
+    /// Scratch of the partition.
+    private var placed: [Int32]
     let x: [Double], y: [Double]
 
     /// The tree of `positions` (x0, y0, x1, y1, …).
@@ -24,6 +26,7 @@ public struct BarnesHutTree {
         x = (0..<n).map { Double(positions[2 * $0]) }
         y = (0..<n).map { Double(positions[2 * $0 + 1]) }
         order = (0..<n).map(Int32.init)
+        placed = order
         guard n > 0 else { return }
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for i in 0..<n {
@@ -73,36 +76,51 @@ public struct BarnesHutTree {
         }
         // Partition the cell's points into its four quadrants (order: SW, SE, NW, NE), stably.
         let midX = (box.0 + box.2) / 2, midY = (box.1 + box.3) / 2
-        var quadrantCounts = (0, 0, 0, 0)
-        @inline(__always) func quadrant(_ p: Int) -> Int { (x[p] >= midX ? 1 : 0) + (y[p] >= midY ? 2 : 0) }
-        for s in start..<end {
-            switch quadrant(Int(order[s])) {
-            case 0: quadrantCounts.0 += 1
-            case 1: quadrantCounts.1 += 1
-            case 2: quadrantCounts.2 += 1
-            default: quadrantCounts.3 += 1
-            }
-        }
-        let counts = [quadrantCounts.0, quadrantCounts.1, quadrantCounts.2, quadrantCounts.3]
-        var next = [start, start + counts[0], start + counts[0] + counts[1], start + counts[0] + counts[1] + counts[2]]
-        let begins = next
+        var c0 = 0, c1 = 0, c2 = 0, c3 = 0
         for s in start..<end {
             let p = Int(order[s])
-            let q = quadrant(p)
-            scratch[next[q]] = Int32(p)
-            next[q] += 1
+            let q = (x[p] >= midX ? 1 : 0) + (y[p] >= midY ? 2 : 0)
+            scratch[s] = Int32(q)
+            switch q {
+            case 0: c0 += 1
+            case 1: c1 += 1
+            case 2: c2 += 1
+            default: c3 += 1
+            }
         }
-        for s in start..<end { order[s] = scratch[s] }
-        let children = counts.filter { $0 > 0 }.count
+        let b0 = start, b1 = b0 + c0, b2 = b1 + c1, b3 = b2 + c2
+        var n0 = b0, n1 = b1, n2 = b2, n3 = b3
+        // scratch[s] holds the quadrant of order[s]; place the points in `placed`, then copy back.
+        for s in start..<end {
+            let p = order[s]
+            switch scratch[s] {
+            case 0: placed[n0] = p; n0 += 1
+            case 1: placed[n1] = p; n1 += 1
+            case 2: placed[n2] = p; n2 += 1
+            default: placed[n3] = p; n3 += 1
+            }
+        }
+        for s in start..<end { order[s] = placed[s] }
+        let children = (c0 > 0 ? 1 : 0) + (c1 > 0 ? 1 : 0) + (c2 > 0 ? 1 : 0) + (c3 > 0 ? 1 : 0)
         let first = cells
         firstChild[cell] = Int32(first)
         childCount[cell] = Int8(children)
         for _ in 0..<children { appendCell() }
         var child = first
-        for q in 0..<4 where counts[q] > 0 {
-            let sub = (q & 1 == 0 ? box.0 : midX, q & 2 == 0 ? box.1 : midY, q & 1 == 0 ? midX : box.2, q & 2 == 0 ? midY : box.3)
-            fill(cell: child, start: begins[q], end: begins[q] + counts[q], box: sub, tiny: tiny, depth: depth + 1, scratch: &scratch)
+        if c0 > 0 {
+            fill(cell: child, start: b0, end: b0 + c0, box: (box.0, box.1, midX, midY), tiny: tiny, depth: depth + 1, scratch: &scratch)
             child += 1
+        }
+        if c1 > 0 {
+            fill(cell: child, start: b1, end: b1 + c1, box: (midX, box.1, box.2, midY), tiny: tiny, depth: depth + 1, scratch: &scratch)
+            child += 1
+        }
+        if c2 > 0 {
+            fill(cell: child, start: b2, end: b2 + c2, box: (box.0, midY, midX, box.3), tiny: tiny, depth: depth + 1, scratch: &scratch)
+            child += 1
+        }
+        if c3 > 0 {
+            fill(cell: child, start: b3, end: b3 + c3, box: (midX, midY, box.2, box.3), tiny: tiny, depth: depth + 1, scratch: &scratch)
         }
     }
 
