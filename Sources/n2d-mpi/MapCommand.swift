@@ -146,7 +146,7 @@ struct MapCommand: ParsableCommand {
                 let name = URL(fileURLWithPath: input).lastPathComponent
                 try ScatterPlot(title: "\(label) map of \(name)", xLabel: "\(label) 1", yLabel: "\(label) 2", x: x, y: y,
                                 labels: names ?? [Int](repeating: 0, count: map.rows),
-                                labelNames: names == nil ? [0: "all points"] : [:])
+                                labelNames: names.map { Dictionary(Set($0).map { ($0, "label \($0)") }) { a, _ in a } } ?? [0: "all points"])
                     .write(to: outputDir + "/map.png")
                 print("map: \(label) of \(data.rows) rows × \(data.cols) on \(world.size) rank(s): \(outputDir)/map.npy, \(outputDir)/map.png")
                 summary.forEach { print($0) }
