@@ -254,11 +254,9 @@ struct Optimizer {
                                 let values = vb.baseAddress!, columns = cb.baseAddress!
                                 let pointers = p.rowPointers, base = own.lowerBound
                                 parallelChunks(chunks, threads: threads) { c in
-                                    var stack: [Int32] = []
-                                    stack.reserveCapacity(256)
                                     for r in c * chunk..<min(rows, (c + 1) * chunk) {
                                         let i = base + r
-                                        let force = tree.repulsion(of: i, thetaSquared: thetaSquared, stack: &stack)
+                                        let force = tree.repulsion(of: i, thetaSquared: thetaSquared)
                                         rep[2 * r] = force.fx
                                         rep[2 * r + 1] = force.fy
                                         z[r] = force.z

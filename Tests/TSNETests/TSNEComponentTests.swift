@@ -69,16 +69,15 @@ final class TSNEComponentTests: XCTestCase {
             positions += [lump + 2 * g.normal(), lump / 2 + 2 * g.normal()]
         }
         let exactTree = BarnesHutTree(positions: positions)
-        var stack: [Int32] = []
         var worstForce = 0.0, worstZ = 0.0
         var totalZ = 0.0, totalZApprox = 0.0, forceError = 0.0, forceNorm = 0.0
         for i in 0..<200 {
             let exact = BarnesHutTree.exactRepulsion(of: i, positions: positions)
-            let zero = exactTree.repulsion(of: i, thetaSquared: 0, stack: &stack)
+            let zero = exactTree.repulsion(of: i, thetaSquared: 0)
             XCTAssertEqual(zero.z, exact.z, accuracy: 1e-12 * exact.z, "θ = 0 is exact (Z, point \(i))")
             XCTAssertEqual(zero.fx, exact.fx, accuracy: 1e-12)
             XCTAssertEqual(zero.fy, exact.fy, accuracy: 1e-12)
-            let half = exactTree.repulsion(of: i, thetaSquared: 0.25, stack: &stack)
+            let half = exactTree.repulsion(of: i, thetaSquared: 0.25)
             let norm = (exact.fx * exact.fx + exact.fy * exact.fy).squareRoot()
             let error = ((half.fx - exact.fx) * (half.fx - exact.fx) + (half.fy - exact.fy) * (half.fy - exact.fy)).squareRoot()
             worstForce = max(worstForce, error / norm)
@@ -99,8 +98,7 @@ final class TSNEComponentTests: XCTestCase {
     func testCoincidentPointsShareALeafAndRepelOnlyOthers() {
         let positions: [Float] = [0, 0, 0, 0, 0, 0, 1, 1]
         let tree = BarnesHutTree(positions: positions)
-        var stack: [Int32] = []
-        let r = tree.repulsion(of: 0, thetaSquared: 0.25, stack: &stack)
+        let r = tree.repulsion(of: 0, thetaSquared: 0.25)
         let exact = BarnesHutTree.exactRepulsion(of: 0, positions: positions)
         XCTAssertEqual(r.z, exact.z, accuracy: 1e-12)
         XCTAssertEqual(r.fx, exact.fx, accuracy: 1e-12)
