@@ -18,7 +18,7 @@ public struct BarnesHutTree {
 
     var cellList: [Cell] = []
     /// The point indices, grouped by cell, and their coordinates in the same order.
-    var order: [Int32]
+    public private(set) var order: [Int32]
     var orderedX: [Double] = [], orderedY: [Double] = []
     /// Scratch of the partition.
     private var placed: [Int32]

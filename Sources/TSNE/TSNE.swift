@@ -244,6 +244,11 @@ struct Optimizer {
         var attraction = [Double](repeating: 0, count: 2 * rows)
         var repulsion = [Double](repeating: 0, count: 2 * rows)
         let scale = Float(exaggeration)
+        // The own rows in the tree's (spatial) order: consecutive queries walk nearly the same cells,
+        // twice as fast as index order. Each row's sums do not depend on the order.
+        var visit = [Int32]()
+        visit.reserveCapacity(rows)
+        for id in tree.order where own.contains(Int(id)) { visit.append(id - Int32(own.lowerBound)) }
         positions.withUnsafeBufferPointer { yb in
             attraction.withUnsafeMutableBufferPointer { ab in
                 repulsion.withUnsafeMutableBufferPointer { rb in
@@ -254,7 +259,8 @@ struct Optimizer {
                                 let values = vb.baseAddress!, columns = cb.baseAddress!
                                 let pointers = p.rowPointers, base = own.lowerBound
                                 parallelChunks(chunks, threads: threads) { c in
-                                    for r in c * chunk..<min(rows, (c + 1) * chunk) {
+                                    for v in c * chunk..<min(rows, (c + 1) * chunk) {
+                                        let r = Int(visit[v])
                                         let i = base + r
                                         let force = tree.repulsion(of: i, thetaSquared: thetaSquared)
                                         rep[2 * r] = force.fx
