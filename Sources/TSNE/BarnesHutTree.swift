@@ -1,10 +1,13 @@
 /// A quadtree over 2-d points for the Barnes-Hut repulsion of t-SNE (van der Maaten 2014, as
 /// scikit-learn's `_QuadTree`): each cell keeps its point count and barycentre; a cell whose largest
 /// squared side w² over the squared distance d² from the query to its barycentre is below θ² stands
-/// for all its points. Leaves hold one point, or several that coincide (to 1e-12 of the box).
+/// for all its points. Cells halve the points' box (padded by 1e-3) down to 32 levels; a leaf holds
+/// one point, or the points that share a cell at depth 32 or coincide, each summed exactly.
 ///
-/// The tree depends only on the positions (built sequentially, children in quadrant order), so every
-/// rank that builds it from the same positions gets the same tree and the same forces.
+/// Built from the points' Morton codes (32 bits per axis, interleaved), sorted by a stable radix
+/// sort: every cell is a run of the sorted points, its children found by bisection, its barycentre
+/// summed from its children's. The tree depends only on the positions, so every rank that builds it
+/// from the same positions gets the same tree and the same forces.
 public struct BarnesHutTree {
     /// One cell: barycentre, largest squared side, point count, first child (−1 for a leaf), and the
     /// range of `order` holding its points (the children of a cell are consecutive cells).
@@ -17,116 +20,140 @@ public struct BarnesHutTree {
     }
 
     var cellList: [Cell] = []
-    /// The point indices, grouped by cell, and their coordinates in the same order.
+    /// The point indices in Morton (Z) order, which groups them by cell, and their coordinates in the
+    /// same order.
     public private(set) var order: [Int32]
     var orderedX: [Double] = [], orderedY: [Double] = []
-    /// Scratch of the partition.
-    private var placed: [Int32]
-    private var quadrants: [UInt8]
-    let x: [Double], y: [Double]
+    /// Every point's coordinates by index.
+    var queryX: [Double] = [], queryY: [Double] = []
+    /// Each ordered point's Morton code: 32 bits of x and of y in the box, interleaved (x in the even bits).
+    private var codes: [UInt64] = []
 
-    /// The deepest a cell may lie (below, its points form one leaf); bounds the traversal's stack.
-    static let maxDepth = 64
+    /// The deepest a cell may lie (32 bits per axis; below, its points form one leaf); bounds the
+    /// traversal's stack.
+    static let maxDepth = 32
 
     /// The tree of `positions` (x0, y0, x1, y1, …).
     public init(positions: [Float]) {
         let n = positions.count / 2
-        x = (0..<n).map { Double(positions[2 * $0]) }
-        y = (0..<n).map { Double(positions[2 * $0 + 1]) }
         order = (0..<n).map(Int32.init)
-        placed = order
-        quadrants = [UInt8](repeating: 0, count: n)
+        queryX = (0..<n).map { Double(positions[2 * $0]) }
+        queryY = (0..<n).map { Double(positions[2 * $0 + 1]) }
         guard n > 0 else { return }
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for i in 0..<n {
-            minX = min(minX, x[i]); maxX = max(maxX, x[i])
-            minY = min(minY, y[i]); maxY = max(maxY, y[i])
+            let x = Double(positions[2 * i]), y = Double(positions[2 * i + 1])
+            minX = min(minX, x); maxX = max(maxX, x)
+            minY = min(minY, y); maxY = max(maxY, y)
         }
         // A box a little larger than the points, so that none lies on its far edge.
         let padX = max((maxX - minX) * 1e-3, 1e-12), padY = max((maxY - minY) * 1e-3, 1e-12)
-        let extent = max(maxX - minX, maxY - minY, 1e-300)
+        let box = (minX - padX, minY - padY, maxX + padX, maxY + padY)
+        let wx = box.2 - box.0, wy = box.3 - box.1
+        let cellsPerAxis = 4_294_967_296.0 // 2^32
+        var keyed = [UInt64](repeating: 0, count: n)
+        for i in 0..<n {
+            let qx = UInt64(min(max((Double(positions[2 * i]) - box.0) / wx * cellsPerAxis, 0), cellsPerAxis - 1))
+            let qy = UInt64(min(max((Double(positions[2 * i + 1]) - box.1) / wy * cellsPerAxis, 0), cellsPerAxis - 1))
+            keyed[i] = Self.spread(qx) | Self.spread(qy) << 1
+        }
+        // Stable LSD radix sort by code, 8 bits a pass: equal codes keep the index order.
+        var ids = order, spare = order
+        var keys = keyed, spareKeys = keyed
+        var counts = [Int](repeating: 0, count: 257)
+        for pass in 0..<8 {
+            let shift = UInt64(8 * pass)
+            for c in 0..<257 { counts[c] = 0 }
+            for e in 0..<n { counts[Int((keys[e] >> shift) & 255) + 1] += 1 }
+            if counts[1...].contains(n) { continue } // every key has the same byte: nothing moves
+            for c in 0..<256 { counts[c + 1] += counts[c] }
+            for e in 0..<n {
+                let b = Int((keys[e] >> shift) & 255)
+                spare[counts[b]] = ids[e]
+                spareKeys[counts[b]] = keys[e]
+                counts[b] += 1
+            }
+            swap(&ids, &spare)
+            swap(&keys, &spareKeys)
+        }
+        order = ids
+        codes = keys
+        orderedX = order.map { Double(positions[2 * Int($0)]) }
+        orderedY = order.map { Double(positions[2 * Int($0) + 1]) }
         cellList.reserveCapacity(2 * n + 8)
         cellList.append(Cell())
-        fill(cell: 0, start: 0, end: n, box: (minX - padX, minY - padY, maxX + padX, maxY + padY),
-             tiny: extent * 1e-12, depth: 0)
-        orderedX = order.map { x[Int($0)] }
-        orderedY = order.map { y[Int($0)] }
+        _ = fill(cell: 0, start: 0, end: n, depth: 0, width: (wx, wy))
+        codes = []
+    }
+
+    /// The bits of a 32-bit value moved to the even positions of a 64-bit one.
+    @inline(__always) static func spread(_ value: UInt64) -> UInt64 {
+        var v = value & 0xFFFF_FFFF
+        v = (v | v << 16) & 0x0000_FFFF_0000_FFFF
+        v = (v | v << 8) & 0x00FF_00FF_00FF_00FF
+        v = (v | v << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        v = (v | v << 2) & 0x3333_3333_3333_3333
+        v = (v | v << 1) & 0x5555_5555_5555_5555
+        return v
     }
 
     /// The number of cells.
     public var cells: Int { cellList.count }
 
-    private mutating func fill(cell: Int, start: Int, end: Int, box: (Double, Double, Double, Double), tiny: Double, depth: Int) {
-        var sx = 0.0, sy = 0.0
-        var loX = Double.infinity, loY = Double.infinity, hiX = -Double.infinity, hiY = -Double.infinity
-        for s in start..<end {
-            let p = Int(order[s])
-            sx += x[p]; sy += y[p]
-            loX = min(loX, x[p]); hiX = max(hiX, x[p]); loY = min(loY, y[p]); hiY = max(hiY, y[p])
-        }
-        let m = Double(end - start)
-        let wx = box.2 - box.0, wy = box.3 - box.1
-        cellList[cell].cx = sx / m
-        cellList[cell].cy = sy / m
+    /// Fills `cell`, the points `start..<end` of `order` at `depth` (sides `width`), and its subtree;
+    /// returns the sums of its points' coordinates.
+    private mutating func fill(cell: Int, start: Int, end: Int, depth: Int, width: (Double, Double)) -> (Double, Double) {
         cellList[cell].count = Int32(end - start)
-        cellList[cell].widthSquared = max(wx * wx, wy * wy)
+        cellList[cell].widthSquared = max(width.0 * width.0, width.1 * width.1)
         cellList[cell].start = Int32(start)
         cellList[cell].end = Int32(end)
-        if end - start == 1 || (hiX - loX <= tiny && hiY - loY <= tiny) || depth >= Self.maxDepth { return }
-        // Partition the cell's points into its four quadrants (order: SW, SE, NW, NE), stably.
-        let midX = (box.0 + box.2) / 2, midY = (box.1 + box.3) / 2
-        var c0 = 0, c1 = 0, c2 = 0, c3 = 0
-        for s in start..<end {
-            let p = Int(order[s])
-            let q = (x[p] >= midX ? 1 : 0) + (y[p] >= midY ? 2 : 0)
-            quadrants[s] = UInt8(q)
-            switch q {
-            case 0: c0 += 1
-            case 1: c1 += 1
-            case 2: c2 += 1
-            default: c3 += 1
+        var sx = 0.0, sy = 0.0
+        if end - start == 1 || depth >= Self.maxDepth || codes[start] == codes[end - 1] {
+            for s in start..<end { sx += orderedX[s]; sy += orderedY[s] }
+        } else {
+            // The children: the runs of equal quadrant bits at this depth (SW, SE, NW, NE), found by
+            // bisection in the sorted codes.
+            let shift = UInt64(62 - 2 * depth)
+            var bounds = (start, start, start, start, end)
+            func firstAtLeast(_ q: UInt64, from: Int) -> Int {
+                var lo = from, hi = end
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if (codes[mid] >> shift) & 3 < q { lo = mid + 1 } else { hi = mid }
+                }
+                return lo
+            }
+            bounds.1 = firstAtLeast(1, from: start)
+            bounds.2 = firstAtLeast(2, from: bounds.1)
+            bounds.3 = firstAtLeast(3, from: bounds.2)
+            func edge(_ q: Int) -> Int {
+                switch q { case 0: return bounds.0; case 1: return bounds.1; case 2: return bounds.2; case 3: return bounds.3; default: return bounds.4 }
+            }
+            var children = 0
+            for q in 0..<4 where edge(q + 1) > edge(q) { children += 1 }
+            let first = cells
+            cellList[cell].firstChild = Int32(first)
+            cellList[cell].childCount = Int32(children)
+            for _ in 0..<children { cellList.append(Cell()) }
+            var child = first
+            for q in 0..<4 where edge(q + 1) > edge(q) {
+                let sums = fill(cell: child, start: edge(q), end: edge(q + 1), depth: depth + 1, width: (width.0 / 2, width.1 / 2))
+                sx += sums.0
+                sy += sums.1
+                child += 1
             }
         }
-        let b0 = start, b1 = b0 + c0, b2 = b1 + c1, b3 = b2 + c2
-        var n0 = b0, n1 = b1, n2 = b2, n3 = b3
-        for s in start..<end {
-            let p = order[s]
-            switch quadrants[s] {
-            case 0: placed[n0] = p; n0 += 1
-            case 1: placed[n1] = p; n1 += 1
-            case 2: placed[n2] = p; n2 += 1
-            default: placed[n3] = p; n3 += 1
-            }
-        }
-        for s in start..<end { order[s] = placed[s] }
-        let children = (c0 > 0 ? 1 : 0) + (c1 > 0 ? 1 : 0) + (c2 > 0 ? 1 : 0) + (c3 > 0 ? 1 : 0)
-        let first = cells
-        cellList[cell].firstChild = Int32(first)
-        cellList[cell].childCount = Int32(children)
-        for _ in 0..<children { cellList.append(Cell()) }
-        var child = first
-        if c0 > 0 {
-            fill(cell: child, start: b0, end: b0 + c0, box: (box.0, box.1, midX, midY), tiny: tiny, depth: depth + 1)
-            child += 1
-        }
-        if c1 > 0 {
-            fill(cell: child, start: b1, end: b1 + c1, box: (midX, box.1, box.2, midY), tiny: tiny, depth: depth + 1)
-            child += 1
-        }
-        if c2 > 0 {
-            fill(cell: child, start: b2, end: b2 + c2, box: (box.0, midY, midX, box.3), tiny: tiny, depth: depth + 1)
-            child += 1
-        }
-        if c3 > 0 {
-            fill(cell: child, start: b3, end: b3 + c3, box: (midX, midY, box.2, box.3), tiny: tiny, depth: depth + 1)
-        }
+        let m = Double(end - start)
+        cellList[cell].cx = sx / m
+        cellList[cell].cy = sy / m
+        return (sx, sy)
     }
 
     /// The repulsion on point `i`: (Σ_j q²_ij·(y_i − y_j), Σ_j q_ij) with q_ij = 1 / (1 + ‖y_i − y_j‖²)
     /// unnormalised, over every j ≠ i, cells standing for their points where w²/d² < θ².
     public func repulsion(of i: Int, thetaSquared: Double) -> (fx: Double, fy: Double, z: Double) {
         guard !cellList.isEmpty else { return (0, 0, 0) }
-        let px = x[i], py = y[i], me = Int32(i)
+        let px = queryX[i], py = queryY[i], me = Int32(i)
         var fx = 0.0, fy = 0.0, z = 0.0
         // Depth-first; at most 3 pending siblings per level plus the 4 children of the deepest.
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 3 * Self.maxDepth + 8) { stack in
