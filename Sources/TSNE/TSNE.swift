@@ -57,6 +57,9 @@ public enum TSNE {
         if sparse && parameters.initialisation == .pca {
             throw TSNEError("PCA initialisation needs dense input (scikit-learn refuses it for sparse matrices); use random")
         }
+        if input.cols < 2 && parameters.initialisation == .pca {
+            throw TSNEError("PCA initialisation needs at least 2 input columns (got \(input.cols)); use random")
+        }
         var seconds: [String: Double] = [:]
         var clock = DispatchTime.now().uptimeNanoseconds
         func lap(_ name: String) {
@@ -109,7 +112,7 @@ public enum TSNE {
         var positions: [Float]
         let initialisation: String
         switch (input, parameters.initialisation) {
-        case (.dense(let m), .pca), (.dense(let m), .auto):
+        case (.dense(let m), .pca), (.dense(let m), .auto) where m.cols >= 2:
             // Rank 0 computes it, every rank receives the same floats.
             positions = world.rank == 0 ? Initialisation.pca(m, threads: threads) : [Float](repeating: 0, count: 2 * n)
             positions.withUnsafeMutableBufferPointer { world.broadcast($0, root: 0) }

@@ -7,7 +7,8 @@ public enum TSNEInitialisation: String, CaseIterable, Sendable {
     case pca
     /// Independent N(0, (1e-4)²) coordinates, seeded per row (scikit-learn's `init='random'`).
     case random
-    /// `pca` for dense input, `random` for sparse input (scikit-learn refuses PCA on sparse input).
+    /// `pca` for dense input of at least 2 columns, `random` otherwise (scikit-learn refuses PCA on
+    /// sparse input, and PCA to 2 dimensions on 1 column).
     case auto
 }
 

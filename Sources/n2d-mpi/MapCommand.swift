@@ -118,7 +118,8 @@ struct MapCommand: ParsableCommand {
                     case let .initialisation(name):
                         Console.say("map: t-SNE start: \(name)")
                     case let .iteration(done, total, kl):
-                        Console.say("map: t-SNE iteration \(done)/\(total): KL divergence \(String(format: "%.6f", kl))")
+                        let exaggerated = done <= parameters.exaggerationIterations ? " (of P × \(parameters.earlyExaggeration))" : ""
+                        Console.say("map: t-SNE iteration \(done)/\(total): KL divergence\(exaggerated) \(String(format: "%.6f", kl))")
                     }
                 }
                 map = result.embedding

@@ -150,6 +150,8 @@ final class TSNEComponentTests: XCTestCase {
         parameters.initialisation = .pca
         let sparse = CSRMatrix(dense: Matrix(rows: 20, cols: 3, repeating: 1))
         XCTAssertThrowsError(try TSNE.fit(.sparse(sparse), parameters: parameters, world: LocalCommunicator()))
+        let column = Matrix(rows: 40, cols: 1, storage: (0..<40).map(Float.init))
+        XCTAssertThrowsError(try TSNE.fit(column, parameters: parameters, world: LocalCommunicator()))
         XCTAssertEqual(TSNEParameters().neighbors(rows: 3000), 91)
         XCTAssertEqual(TSNEParameters().step(rows: 3000), 62.5)
         XCTAssertEqual(TSNEParameters().step(rows: 1000), 50)
