@@ -136,7 +136,7 @@ public enum TSNE {
 
 /// The gradient descent of scikit-learn's `_gradient_descent`, run twice: the exaggerated phase
 /// (P × early_exaggeration, momentum 0.5, iterations 0..<250, no-progress limit 250), then the rest
-/// (momentum 0.8, up to max_iter, no-progress limit 300). Each step: gains +0.2 where the update and
+/// (momentum 0.8, up to max_iter, no-progress limit 300). Each phase starts with update 0 and gains 1. Each step: gains +0.2 where the update and
 /// the gradient disagree in sign, ×0.8 elsewhere, at least min_gain; update = momentum·update −
 /// rate·gains·gradient. The KL divergence (every `checkInterval` iterations and at the last) and the
 /// gradient norm are checked as scikit-learn does.
@@ -187,6 +187,8 @@ struct Optimizer {
         var bestIteration = from
         var i = from
         guard from < to else { return (error, from - 1) }
+        // As scikit-learn's `_gradient_descent`, each phase starts with no momentum and unit gains.
+        for e in 0..<update.count { update[e] = 0; gains[e] = 1 }
         let rate = Float(parameters.step(rows: total))
         let counts = RowPartition(total: total, size: world.size).counts.map { 2 * $0 }
         var tree = BarnesHutTree(positions: [])
