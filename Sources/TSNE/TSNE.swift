@@ -40,6 +40,10 @@ public struct TSNEResult: Sendable {
 /// the positions are allgathered (N × 2 floats) after each update, so the run does not depend on the
 /// rank count or the thread count.
 public enum TSNE {
+    /// Neighbours searched beyond the k that P uses, so that the k nearest are chosen by the exact
+    /// Double distances (see `fit`).
+    public static let extraNeighbors = 8
+
     /// Embeds dense rows. Collective.
     public static func fit(_ data: Matrix, parameters: TSNEParameters = TSNEParameters(), world: Communicator,
                            threads: Int = 1, progress: ((TSNEProgress) -> Void)? = nil) throws -> TSNEResult {
@@ -82,21 +86,31 @@ public enum TSNE {
         case .dense(let m):
             method = parameters.knn.resolved(rows: n)
             progress?(.neighbors(method, sparse: false, rows: n, k: k))
-            let graph = NeighborSearch.search(m, k: k + 1, metric: .euclidean, method: method, seed: parameters.seed,
+            // A few neighbours more than needed, then the squared distances again in Double from the
+            // rows and the nearest k by those: the search's Float distances (sgemm on query blocks that
+            // start where the rank's rows start) may differ in the last bits with the rank count, and
+            // so could the order of near ties at the k-th neighbour; P must not.
+            let searched = min(n, k + 1 + TSNE.extraNeighbors)
+            let graph = NeighborSearch.search(m, k: searched, metric: .euclidean, method: method, seed: parameters.seed,
                                               world: world, threads: threads)
-            // The squared distances again, in Double from the rows: the search's (through sgemm on
-            // query blocks that start where the rank's rows start) may differ in the last bits with
-            // the rank count, and P must not.
             let d = m.cols
             m.storage.withUnsafeBufferPointer { x in
+                var candidates: [(Double, Int32)] = []
+                candidates.reserveCapacity(searched)
                 for r in 0..<own.count {
                     let i = own.lowerBound + r
-                    for s in 0..<k {
-                        let j = Int(graph.indices[r * (k + 1) + s + 1])
-                        neighbors[r * k + s] = Int32(j)
+                    candidates.removeAll(keepingCapacity: true)
+                    for s in 0..<searched {
+                        let j = Int(graph.indices[r * searched + s])
+                        if j == i || j < 0 { continue }
                         var sum = 0.0
                         for t in 0..<d { let u = Double(x[i * d + t]) - Double(x[j * d + t]); sum += u * u }
-                        squared[r * k + s] = Float(sum)
+                        candidates.append((sum, Int32(j)))
+                    }
+                    candidates.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                    for s in 0..<k {
+                        neighbors[r * k + s] = candidates[s].1
+                        squared[r * k + s] = Float(candidates[s].0)
                     }
                 }
             }
