@@ -35,7 +35,8 @@ final class TSNEMapCommandTests: XCTestCase {
         XCTAssertEqual(map1.cols, 2)
         XCTAssertEqual(kl1, kl2, accuracy: 1e-3, "np 1 and np 2 KL")
         // Stronger, and what the module promises: the run does not depend on the rank count at all.
-        XCTAssertEqual(map1, map2, "np 1 and np 2 maps are identical")
+        let differing = (0..<min(map1.rows, map2.rows)).filter { map1.row($0) != map2.row($0) }.count
+        XCTAssertEqual(differing, 0, "np 1 and np 2 maps are identical (\(differing) rows differ)")
     }
 
     func testBadSettingsAreReportedBeforeWork() throws {
