@@ -142,6 +142,19 @@ final class TSNEComponentTests: XCTestCase {
         XCTAssertGreaterThan(abs(c) / (sx * 500 * 10), 0.95)
     }
 
+    func testTheMapDoesNotDependOnTheThreadCount() throws {
+        let data = cloud(rows: 500, cols: 6, seed: 8)
+        var parameters = TSNEParameters()
+        parameters.maxIterations = 300
+        let one = try TSNE.fit(data, parameters: parameters, world: LocalCommunicator(), threads: 1)
+        let three = try TSNE.fit(data, parameters: parameters, world: LocalCommunicator(), threads: 3)
+        XCTAssertEqual(one.embedding, three.embedding)
+        XCTAssertEqual(one.klDivergence, three.klDivergence)
+        let sparse1 = try TSNE.fit(.sparse(CSRMatrix(dense: data)), parameters: parameters, world: LocalCommunicator(), threads: 1)
+        let sparse3 = try TSNE.fit(.sparse(CSRMatrix(dense: data)), parameters: parameters, world: LocalCommunicator(), threads: 3)
+        XCTAssertEqual(sparse1.embedding, sparse3.embedding)
+    }
+
     func testSettingsThatCannotRunAreRefused() {
         var parameters = TSNEParameters()
         XCTAssertThrowsError(try parameters.validate(rows: 20)) // perplexity 30 ≥ 20 rows
