@@ -7,30 +7,37 @@ public enum Initialisation {
     /// scikit-learn's 'pca': the data centred and projected on its first two principal axes, then both
     /// columns divided by the standard deviation of the first (population, ddof 0) and multiplied by 1e-4.
     /// The covariance is summed in Double over all rows in a fixed order (the same on any rank or thread
-    /// count), its top eigenvectors found by subspace iteration; each axis's sign makes its largest
+    /// count; O(N·d²/2), the data read once per task), its top eigenvectors found by subspace iteration; each axis's sign makes its largest
     /// loading positive.
     public static func pca(_ data: Matrix, threads: Int) -> [Float] {
         let n = data.rows, d = data.cols
         var mean = [Double](repeating: 0, count: d)
         for i in 0..<n { for a in 0..<d { mean[a] += Double(data.storage[i * d + a]) } }
         for a in 0..<d { mean[a] /= Double(n) }
-        // Covariance (unscaled): row a of the upper triangle per task, each summed over rows in order.
+        // Covariance (unscaled), upper triangle: each task owns some rows a of it and streams the data
+        // once, each entry summed over the data rows in order (so the thread count does not matter).
         var cov = [Double](repeating: 0, count: d * d)
+        let tasks = min(d, 4 * max(threads, 1))
         data.storage.withUnsafeBufferPointer { xb in
             cov.withUnsafeMutableBufferPointer { cb in
                 let x = xb.baseAddress!, c = cb.baseAddress!
-                parallelChunks(d, threads: threads) { a in
-                    var row = [Double](repeating: 0, count: d)
+                parallelChunks(tasks, threads: threads) { task in
+                    // Rows a = task, task + tasks, …: the triangle's rows shrink, so interleave them.
+                    let mine = Array(stride(from: task, to: d, by: tasks))
+                    var centred = [Double](repeating: 0, count: d)
                     for i in 0..<n {
-                        let xa = Double(x[i * d + a]) - mean[a]
-                        for b in a..<d { row[b] += xa * (Double(x[i * d + b]) - mean[b]) }
+                        for t in 0..<d { centred[t] = Double(x[i * d + t]) - mean[t] }
+                        for a in mine {
+                            let xa = centred[a]
+                            let row = c + a * d
+                            for b in a..<d { row[b] += xa * centred[b] }
+                        }
                     }
-                    for b in a..<d { c[a * d + b] = row[b] }
                 }
             }
         }
         for a in 0..<d { for b in 0..<a { cov[a * d + b] = cov[b * d + a] } }
-        let axes = topEigenvectors(cov, d: d, count: min(2, d))
+        let axes = topEigenvectors(cov, d: d, count: min(2, d), threads: threads)
         var out = [Float](repeating: 0, count: 2 * n)
         for i in 0..<n {
             for (c, axis) in axes.enumerated() {
@@ -63,22 +70,38 @@ public enum Initialisation {
     }
 
     /// The `count` leading unit eigenvectors of the symmetric `d × d` matrix `a` (Double), by subspace
-    /// iteration on a block of min(d, count + 6) vectors with Rayleigh–Ritz (Jacobi) at every step.
-    static func topEigenvectors(_ a: [Double], d: Int, count: Int) -> [[Double]] {
-        let b = min(d, count + 6)
+    /// iteration on a block of min(d, count + 10) vectors with Rayleigh–Ritz (Jacobi); exact in one
+    /// step when the block spans the space (d ≤ count + 10, e.g. the 10-d codes).
+    static func topEigenvectors(_ a: [Double], d: Int, count: Int, threads: Int = 1) -> [[Double]] {
+        // A block of count + 10 vectors (scikit-learn's randomized PCA oversamples by 10 as well).
+        let b = min(d, count + 10)
         // A fixed, full-rank start: e_j plus a small deterministic spread.
         var v = [[Double]](repeating: [Double](repeating: 0, count: d), count: b)
         for j in 0..<b {
             for r in 0..<d { v[j][r] = (r == j ? 1 : 0) + 0.01 * sin(Double(r * 7 + j * 13 + 1)) }
         }
         orthonormalise(&v)
+        /// A·(each vector), the vectors spread over the threads (each product is the same on any thread).
+        func products(_ vectors: [[Double]]) -> [[Double]] {
+            var out = [[Double]](repeating: [], count: vectors.count)
+            out.withUnsafeMutableBufferPointer { o in
+                parallelChunks(vectors.count, threads: threads) { j in o[j] = multiply(a, vectors[j], d: d) }
+            }
+            return out
+        }
         var previous = [Double](repeating: .infinity, count: b)
         var ritz: [[Double]] = v
-        for iteration in 0..<1000 {
-            // W = A·V, then Rayleigh–Ritz in span(W).
-            var w = v.map { multiply(a, $0, d: d) }
+        // Power steps W = orth(A·V); every 5th (and when the block is the whole space, the first) ends
+        // with Rayleigh–Ritz in span(W), which also tells whether the top values have settled. At most
+        // 200 steps: for a start of t-SNE the axes need not be exact where the spectrum is flat.
+        for iteration in 0..<200 {
+            var w = products(v)
             orthonormalise(&w)
-            let aw = w.map { multiply(a, $0, d: d) }
+            guard b == d || iteration % 5 == 4 || iteration == 199 else {
+                v = w
+                continue
+            }
+            let aw = products(w)
             var small = [Double](repeating: 0, count: b * b)
             for p in 0..<b { for q in 0..<b { small[p * b + q] = dot(w[p], aw[q]) } }
             let (values, vectors) = jacobiEigen(small, n: b)
@@ -90,10 +113,10 @@ public enum Initialisation {
             }
             let current = orderIdx.map { values[$0] }
             let scale = max(abs(current[0]), 1e-300)
-            let settled = (0..<count).allSatisfy { abs(current[$0] - previous[$0]) <= 1e-14 * scale }
+            let settled = (0..<count).allSatisfy { abs(current[$0] - previous[$0]) <= 1e-12 * scale }
             previous = current
             v = ritz
-            if b == d || (settled && iteration > 2) { break }
+            if b == d || settled { break }
         }
         return (0..<count).map { k in
             var axis = ritz[k]
