@@ -20,7 +20,7 @@ let package = Package(
         // MARK: Public modules (the products): the program, the job, and the two building blocks
         // other programs can use on their own.
         .executableTarget(name: "n2d-mpi", dependencies: [
-            "N2D", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "N2D", "TSNE", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: readme),
         .target(name: "N2D", dependencies: [
@@ -44,6 +44,7 @@ let package = Package(
         .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS", "Randomness"], exclude: readme),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: readme),
         .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: readme),
+        .target(name: "TSNE", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], exclude: readme),
 
         // MARK: C glue: Open MPI, OpenBLAS and zlib as system libraries, and the C the Swift needs.
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
@@ -81,6 +82,8 @@ let package = Package(
         .testTarget(name: "AutoencoderTests", dependencies: ["Randomness", "Autoencoder", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "ae-bench"]),
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Randomness", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Randomness", "Evaluation", "Clustering", "Collectives", "LinearAlgebra",
+                                                      "Storage", "TestSupport"]),
+        .testTarget(name: "TSNETests", dependencies: ["TSNE", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
         .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Evaluation", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),
