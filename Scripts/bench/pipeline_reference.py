@@ -14,7 +14,9 @@ Subcommands (each prints one JSON object on stdout):
            5000-1024-512-256-10 (ReLU hidden, linear bottleneck and output, MSE, Adam 1e-3, batch 32,
            validation on the first 2000 test rows); encoder -> codes; umap-learn UMAP(n_neighbors=50,
            n_components=5, min_dist=0), seeded (random_state=13, single thread) unless --umap-parallel;
-           DBSCAN(eps=1, min_samples=50); KMeans(5, random_state=13). Writes codes.npy, umap.npy and
+           DBSCAN(eps=1, min_samples=50); KMeans(5, random_state=13); the t-SNE of the codes the
+           tutorial draws its pictures on (TSNE(n_components=2, random_state=13); --no-maps skips it,
+           as n2d-mpi's --no-plots). Writes codes.npy, umap.npy and
            labels.csv (the columns n2d-mpi writes) into DIR, then measures them as `measure` does.
   train    --input CSV [--epochs 3] [--max-rows N]
            Only the vectorize and Keras stages of `run` (same data, network, batch and seed), printing
@@ -162,6 +164,12 @@ def run(a):
     dbscan = DBSCAN(eps=1.0, min_samples=50).fit_predict(embedding)
     kmeans = KMeans(n_clusters=5, random_state=SEED).fit_predict(embedding)
     lap("cluster")
+    if not a.no_maps:
+        # The tutorial draws its pictures on a t-SNE of the codes, as n2d-mpi's imdb preset does
+        # (--map tsne): the same work on both sides (the drawing itself is negligible beside it).
+        from sklearn.manifold import TSNE
+        TSNE(n_components=2, random_state=SEED).fit_transform(codes)
+        lap("plots")
     seconds["total"] = time.perf_counter() - start
 
     os.makedirs(a.output_dir, exist_ok=True)
@@ -304,6 +312,7 @@ def main():
     r.add_argument("--umap-parallel", action="store_true",
                    help="unseeded umap-learn on all cores (faster, not reproducible)")
     r.add_argument("--verbose", action="store_true", help="Keras per-epoch lines on stderr")
+    r.add_argument("--no-maps", action="store_true", help="skip the t-SNE of the codes the pictures are drawn on")
     t = commands.add_parser("train")
     t.add_argument("--input", required=True)
     t.add_argument("--epochs", type=int, default=3)

@@ -52,7 +52,7 @@ public enum Pipeline {
         if job.run.plots {
             Console.say("[5/5] plots")
             try runner.time("plots") {
-                try RunPlots.draw(directory: job.outputDirectory, codes: codes.matrix, embedding: embedding.matrix, umap: job.umap,
+                try RunPlots.draw(directory: job.outputDirectory, codes: codes.matrix, embedding: embedding.matrix, job: job,
                                   report: clusterReport, truth: truth, world: world)
             }
         }

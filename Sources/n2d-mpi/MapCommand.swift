@@ -94,7 +94,7 @@ struct MapCommand: ParsableCommand {
     func run() throws {
         Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
             let started = Date()
-            let data = try MapCommand.readRootMatrix(input, world: world)
+            let data = try RootMatrix.read(input, world: world)
             let names = try world.agreeing("map: labels") { () -> [Int]? in
                 guard world.rank == 0, let labels else { return nil }
                 let values = try MapCommand.readLabels(labels)
@@ -156,19 +156,6 @@ struct MapCommand: ParsableCommand {
         }
     }
 
-    /// Rank 0 reads the matrix, every rank receives it.
-    static func readRootMatrix(_ path: String, world: Communicator) throws -> Matrix {
-        var matrix = Matrix(rows: 0, cols: 0)
-        var shape: [Int64] = [0, 0]
-        try world.agreeing("read \(path)") {
-            guard world.rank == 0 else { return }
-            matrix = try NPY.readMatrix(path: path)
-            shape = [Int64(matrix.rows), Int64(matrix.cols)]
-        }
-        world.broadcast(&shape, root: 0)
-        world.broadcast(&matrix.storage, root: 0)
-        return Matrix(rows: Int(shape[0]), cols: Int(shape[1]), storage: matrix.storage)
-    }
 
     /// A 1-d .npy of int64, int32 or float labels.
     static func readLabels(_ path: String) throws -> [Int] {

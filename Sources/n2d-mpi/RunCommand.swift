@@ -1,6 +1,8 @@
 import ArgumentParser
 import N2D
 
+extension MapMethod: ExpressibleByArgument {}
+
 /// `n2d-mpi run` (the default): the whole N2D job.
 struct RunCommand: JobCommand {
     static let configuration = CommandConfiguration(
@@ -36,6 +38,9 @@ struct RunCommand: JobCommand {
     @Flag(help: "Skip the PNG plots.")
     var noPlots = false
 
+    @Option(help: "What the plots' 2-d maps are drawn on: tsne (a t-SNE of the codes, as the tutorial pipeline) or umap (default: \(Preset.defaults { $0.run.map.rawValue })).")
+    var map: MapMethod?
+
     func apply(to overrides: inout JobOverrides) {
         jobOptions.apply(to: &overrides)
         data.apply(to: &overrides)
@@ -45,6 +50,7 @@ struct RunCommand: JobCommand {
         overrides.force = force
         overrides.baselines = baselines
         overrides.noPlots = noPlots
+        overrides.map = map
     }
 
     func validate() throws { try validateJob() }
