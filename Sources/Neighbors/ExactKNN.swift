@@ -41,7 +41,9 @@ public enum ExactKNN {
     /// nearest first): reference row numbers and distances (Euclidean, not squared; cosine 1 − cos, as
     /// `search` reports). No self-exclusion: the queries are not among the references. Each query's
     /// answer depends on that query and the references only, not on the other queries nor on `threads`
-    /// (workers split the query blocks).
+    /// (workers split the query blocks): the blocked sgemm search keeps `k + queryMargin` candidates,
+    /// whose distances are then recomputed pair by pair (fixed order, no cancellation) and ranked by
+    /// (distance, index) — sgemm's rounding depends on the block a query lands in and on BLAS threading.
     public static func query(_ queries: Matrix, references: Matrix, k: Int, metric: NeighborMetric,
                              threads: Int = 1) -> (indices: [Int32], distances: [Float]) {
         precondition(k >= 1 && k <= references.rows, "k = \(k) must lie in 1...\(references.rows)")
@@ -49,6 +51,9 @@ public enum ExactKNN {
                      "queries have \(queries.cols) columns, the references \(references.cols)")
         let querySpace = metric.searchSpace(queries), referenceSpace = metric.searchSpace(references)
         let queryNorms = squaredNorms(querySpace), referenceNorms = squaredNorms(referenceSpace)
+        let m = min(k + queryMargin, references.rows), d = references.cols
+        var candidates = [Int32](repeating: -1, count: queries.rows * m)
+        var approximate = [Float](repeating: 0, count: queries.rows * m)
         var indices = [Int32](repeating: -1, count: queries.rows * k)
         var distances = [Float](repeating: 0, count: queries.rows * k)
         querySpace.storage.withUnsafeBufferPointer { q in
@@ -57,15 +62,31 @@ public enum ExactKNN {
                     referenceNorms.withUnsafeBufferPointer { xn in
                         blockedSearch(queries: q.baseAddress!, queryNorms: qn.baseAddress!, queryCount: queries.rows,
                                       references: x.baseAddress!, referenceNorms: xn.baseAddress!,
-                                      referenceCount: references.rows, d: references.cols, k: k, skipSelf: false,
-                                      firstQuery: 0, threads: threads, indices: &indices, distances: &distances)
+                                      referenceCount: references.rows, d: d, k: m, skipSelf: false,
+                                      firstQuery: 0, threads: threads, indices: &candidates, distances: &approximate)
+                    }
+                }
+                for r in 0..<queries.rows {
+                    let row = q.baseAddress! + r * d
+                    var ranked = candidates[r * m..<(r + 1) * m].map { c -> (Float, Int32) in
+                        let other = x.baseAddress! + Int(c) * d
+                        var squared: Float = 0
+                        for t in 0..<d { let u = row[t] - other[t]; squared += u * u }
+                        return (squared, c)
+                    }
+                    ranked.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                    for j in 0..<k {
+                        indices[r * k + j] = ranked[j].1
+                        distances[r * k + j] = metric.distance(fromSquared: ranked[j].0)
                     }
                 }
             }
         }
-        for s in distances.indices { distances[s] = metric.distance(fromSquared: distances[s]) }
         return (indices, distances)
     }
+
+    /// Extra candidates `query` keeps from the blocked search before ranking by exact distances.
+    static let queryMargin = 8
 
     /// ‖x_i‖² of every row.
     static func squaredNorms(_ space: Matrix) -> [Float] {
