@@ -57,6 +57,9 @@ final class UMAPTransformTests: XCTestCase {
                                     parameters: Self.goldenParameters, firstRow: 0, threads: 2)
         let seconds = Date().timeIntervalSince(start)
         XCTAssertEqual(result.epochs, 100, "umap-learn's rule: 100 epochs for ≤ 10,000 new rows")
+        let strongest = result.graph.strongestMembership
+        XCTAssertEqual(result.edges, result.graph.memberships.filter { $0 >= strongest / 100 }.count,
+                       "edges below max / epochs are pruned")
         XCTAssertEqual(result.embedding.rows, 600)
         XCTAssertTrue(result.embedding.storage.allSatisfy(\.isFinite))
         let trust = Trustworthiness.score(original: g.test, embedded: result.embedding, neighbors: 10, threads: 2)
@@ -158,13 +161,13 @@ final class UMAPTransformTests: XCTestCase {
         // Epochs 6 → 6 / 3 = 2 transform epochs; epoch 0 samples nothing (every period ≥ 1), epoch 1 the
         // strongest edge (period 1) at the initial step learningRate / 4; no negative samples.
         var p = UMAPParameters()
-        p.neighbors = 3
+        p.neighbors = 5
         p.epochs = 6
         p.negativeSampleRate = 0
         p.learningRate = 1
-        let trainingCodes = Matrix([[0, 0], [1, 0], [0, 2], [3, 3]])
-        let trainingEmbedding = Matrix([[0, 0], [4, 0], [0, 4], [5, 5]])
-        let newCodes = Matrix([[0.3, 0.1]])
+        let trainingCodes = Matrix([[0, 0], [0.5, 0], [0, 0.5], [5, 0], [0, 5]])
+        let trainingEmbedding = Matrix([[0, 0], [4, 0], [0, 4], [5, 5], [-3, 2]])
+        let newCodes = Matrix([[0.1, 0.15]])
         let before = trainingEmbedding
         let result = UMAP.transform(newCodes, trainingCodes: trainingCodes, trainingEmbedding: trainingEmbedding,
                                     parameters: p, firstRow: 0, threads: 1)
@@ -173,10 +176,12 @@ final class UMAPTransformTests: XCTestCase {
         let w = result.graph.memberships, idx = result.graph.indices.map(Int.init)
         // Initial position: the membership-weighted mean of the neighbours' embedding.
         for t in 0..<2 {
-            let mean = (0..<3).reduce(0.0) { $0 + Double(w[$1]) * Double(trainingEmbedding[idx[$1], t]) } / w.reduce(0.0) { $0 + Double($1) }
+            let mean = (0..<5).reduce(0.0) { $0 + Double(w[$1]) * Double(trainingEmbedding[idx[$1], t]) } / w.reduce(0.0) { $0 + Double($1) }
             XCTAssertEqual(Double(result.initial[0, t]), mean, accuracy: 1e-5)
         }
         let strongest = w.indices.max { w[$0] < w[$1] }!
+        XCTAssertEqual(result.edges, w.filter { $0 >= w[strongest] / 2 }.count, "edges below max / epochs are pruned")
+        XCTAssertLessThan(result.edges, 5, "the pruning must remove the weakest edge here (memberships \(w))")
         let curve = CurveParameters.fit(minDist: p.minDist, spread: p.spread)
         let a = Double(curve.a), b = Double(curve.b)
         let current = (0..<2).map { Double(result.initial[0, $0]) }

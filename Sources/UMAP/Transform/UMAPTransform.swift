@@ -56,6 +56,8 @@ public struct UMAPTransformResult {
     public var epochs: Int
     /// The neighbours and memberships the rows were placed by.
     public var graph: UMAPTransformGraph
+    /// Edges the layout sampled: memberships at or above strongest / epochs (umap-learn's pruning).
+    public var edges: Int
 }
 
 extension UMAPParameters {
@@ -119,11 +121,14 @@ extension UMAP {
         let rate = parameters.negativeSampleRate
         var initial = Matrix(rows: rows, cols: dim)
         var embedding = Matrix(rows: rows, cols: dim)
+        var edgeCounts = [Int](repeating: 0, count: rows)
         trainingEmbedding.storage.withUnsafeBufferPointer { trainingBuffer in
             initial.storage.withUnsafeMutableBufferPointer { initialBuffer in
                 embedding.storage.withUnsafeMutableBufferPointer { embeddingBuffer in
                     let training = trainingBuffer.baseAddress!, starts = initialBuffer.baseAddress!
                     let out = embeddingBuffer.baseAddress!
+                    edgeCounts.withUnsafeMutableBufferPointer { countBuffer in
+                    let counts = countBuffer.baseAddress!
                     ParallelFor.chunks(count: rows, chunkSize: 16, threads: threads) { _, items in
                         var period = [Double](), nextSample = [Double](), negativePeriod = [Double](), nextNegative = [Double]()
                         var tails = [Int]()
@@ -142,6 +147,7 @@ extension UMAP {
                                 let samples = Float(epochs) * (weights[j] / strongestMembership)
                                 period.append(Double(epochs) / Double(samples))
                             }
+                            counts[i] = tails.count
                             nextSample = period
                             negativePeriod = period.map { $0 / Double(rate) }
                             nextNegative = negativePeriod
@@ -178,10 +184,12 @@ extension UMAP {
                             }
                         }
                     }
+                    }
                 }
             }
         }
-        return UMAPTransformResult(embedding: embedding, initial: initial, epochs: epochs, graph: graph)
+        return UMAPTransformResult(embedding: embedding, initial: initial, epochs: epochs, graph: graph,
+                                   edges: edgeCounts.reduce(0, +))
     }
 
     /// umap-learn's `init_graph_transform` for one new row: a neighbour at membership exactly 1 (an exact
