@@ -23,6 +23,20 @@ public struct N2DModel {
     public var trainingEmbedding: Matrix
     public var clusters: ClusterAssignments
 
+    public init(job: JobConfiguration, architecture: Architecture, parameters: [Float], vocabulary: [String]?,
+                labelNames: [String], inputRows: Int, trainingCodes: Matrix, trainingEmbedding: Matrix,
+                clusters: ClusterAssignments) {
+        self.job = job
+        self.architecture = architecture
+        self.parameters = parameters
+        self.vocabulary = vocabulary
+        self.labelNames = labelNames
+        self.inputRows = inputRows
+        self.trainingCodes = trainingCodes
+        self.trainingEmbedding = trainingEmbedding
+        self.clusters = clusters
+    }
+
     /// The autoencoder as it was trained.
     public var autoencoder: AutoencoderModel { AutoencoderModel(architecture: architecture, parameters: parameters) }
 }

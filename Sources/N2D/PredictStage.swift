@@ -59,8 +59,7 @@ public enum PredictStage {
         }
         let codes = timer.time("encode") { model.autoencoder.encode(rows.features) }
         let embedding = timer.time("transform") {
-            UMAP.transform(codes, trainingCodes: model.trainingCodes, trainingEmbedding: model.trainingEmbedding,
-                           parameters: model.job.umap, firstRow: rows.rows.lowerBound, threads: options.threads).embedding
+            transform(codes, rows: rows, model: model, threads: options.threads, world: world)
         }
         let placed = try timer.time("assign") { try assign(embedding, model: model) }
 
@@ -92,6 +91,25 @@ public enum PredictStage {
                 outcomes, rows: n, options: options, input: spec.path, seconds: timer.entries))
         }
         return Report(rows: rows.total, outcomes: outcomes, seconds: timer.entries)
+    }
+
+    /// The UMAP transform of this rank's rows with the whole request's numbers (its row count, the
+    /// mean kNN distance that floors σ, the strongest membership that prunes), each agreed exactly
+    /// over ranks (the distance sum in fixed point), so any rank count places every row alike.
+    static func transform(_ codes: Matrix, rows: PredictionRows, model: N2DModel, threads: Int, world: Communicator) -> Matrix {
+        let parameters = model.job.umap
+        var graph = UMAP.transformGraph(codes, trainingCodes: model.trainingCodes, parameters: parameters, threads: threads)
+        let scale = 1048576.0  // 2^20
+        let fixedSum = world.allreduce(graph.distances.reduce(Int64(0)) { $0 + Int64((Double($1) * scale).rounded()) }, op: .sum)
+        let count = world.allreduce(graph.distances.count, op: .sum)
+        let mean = Double(fixedSum) / scale / Double(max(count, 1))
+        let smooth = SmoothKNNDistances(distances: graph.distances, k: graph.k, meanDistance: mean, localConnectivity: 0)
+        graph.sigmas = smooth.sigmas
+        graph.memberships = smooth.bipartiteMemberships(distances: graph.distances, k: graph.k)
+        let strongest = world.allreduce(graph.memberships.max() ?? 0, op: .max)
+        return UMAP.transform(graph: graph, trainingEmbedding: model.trainingEmbedding, parameters: parameters,
+                              totalRows: rows.total, strongestMembership: strongest, firstRow: rows.rows.lowerBound,
+                              threads: threads).embedding
     }
 
     /// Every row's label text on rank 0 (nil elsewhere, or when the rows have none).
