@@ -94,10 +94,11 @@ final class UMAPTransformTests: XCTestCase {
         let halves = [0..<300, 300..<600]
         let graphs = halves.map { UMAP.transformGraph(g.test.rows($0), trainingCodes: g.train, parameters: p, threads: 2) }
         let mean = graphs.reduce(0.0) { $0 + $1.distanceSum } / Double(600 * p.neighbors)
-        let regraphed = halves.map {
-            UMAP.transformGraph(g.test.rows($0), trainingCodes: g.train, parameters: p, meanDistance: mean, threads: 2)
-        }
+        let regraphed = graphs.map { $0.withMeanDistance(mean) }
         let strongest = regraphed.map(\.strongestMembership).max()!
+        // The staged path a rank takes gives the same rows as the one-call path with the totals.
+        let staged = UMAP.transform(graph: regraphed[1], trainingEmbedding: g.trainEmbedding, parameters: p, totalRows: 600,
+                                    strongestMembership: strongest, firstRow: 300, threads: 2)
         var joined: [Float] = []
         for (h, range) in halves.enumerated() {
             let part = UMAP.transform(g.test.rows(range), trainingCodes: g.train, trainingEmbedding: g.trainEmbedding,
@@ -105,6 +106,7 @@ final class UMAPTransformTests: XCTestCase {
                                       totals: UMAPTransformTotals(rows: 600, meanDistance: mean, strongestMembership: strongest))
             XCTAssertTrue(part.graph == regraphed[h], "half \(h): the graph with the totals")
             joined += part.embedding.storage
+            if h == 1 { XCTAssertEqual(Self.differing(staged.embedding, part.embedding), 0, "staged vs one call") }
         }
         XCTAssertEqual(Self.differing(Matrix(rows: 600, cols: 2, storage: joined), whole.embedding), 0,
                        "rows transformed in two halves must equal the rows at once")
@@ -192,6 +194,11 @@ final class UMAPTransformTests: XCTestCase {
             let step = min(max(coefficient * (current[t] - other[t]), -4), 4) * Double(p.learningRate) / 4
             XCTAssertEqual(Double(result.embedding[0, t]), current[t] + step, accuracy: 1e-4, "component \(t)")
         }
+        // An exact duplicate of a training row (membership 1) starts at that row's position.
+        let duplicate = UMAP.transform(trainingCodes.rows(1..<2), trainingCodes: trainingCodes,
+                                       trainingEmbedding: trainingEmbedding, parameters: p, firstRow: 0, threads: 1)
+        XCTAssertEqual(duplicate.graph.memberships[0], 1)
+        XCTAssertEqual(duplicate.initial.row(0), trainingEmbedding.row(1), "an exact duplicate takes its neighbour's position")
         XCTAssertEqual(p.transformEpochCount(rows: 20_000), 2)
         p.epochs = nil
         XCTAssertEqual(p.transformEpochCount(rows: 10_000), 100)

@@ -1,7 +1,8 @@
 import Foundation
 import Neighbors
 
-/// Per-point scale of the local metric: ρ_i, the distance to the nearest other point, and σ_i with
+/// Per-point scale of the local metric: ρ_i, the distance to the nearest other point (local
+/// connectivity 1, the fit; the transform uses 0, so ρ_i = 0), and σ_i with
 /// Σ_{j≥1} exp(−max(0, d_ij − ρ_i)/σ_i) = log2(k), found by bisection (≤ 64 steps, tolerance 1e-5)
 /// and floored at 1e-3 × the mean neighbour distance (of the point, or of all points when ρ_i = 0).
 public struct SmoothKNNDistances: Equatable, Sendable {

@@ -12,7 +12,9 @@ import Randomness
 /// umap-learn takes three numbers over the whole request: the row count (the epoch rule), the mean
 /// kNN distance (σ's floor) and the strongest membership (pruning and sampling periods). A single
 /// call computes them from its rows; a request split over ranks passes the whole request's values
-/// (`UMAPTransformTotals`, from one sum and one max), and then every split gives the same bytes.
+/// (`UMAPTransformTotals`, from one sum and one max), and then every split gives the same bytes:
+/// `transformGraph` of its block → allreduce Σ `distanceSum` → `withMeanDistance` → allreduce max
+/// `strongestMembership` → `transform(graph:…)` with the request's row count.
 public struct UMAPTransformGraph: Equatable, Sendable {
     /// Neighbours per new row (`parameters.neighbors`).
     public let k: Int
@@ -28,6 +30,14 @@ public struct UMAPTransformGraph: Equatable, Sendable {
     public var distanceSum: Double { distances.reduce(0.0) { $0 + Double($1) } }
     /// The largest membership of these rows.
     public var strongestMembership: Float { memberships.max() ?? 0 }
+
+    /// The same neighbours with σ and the memberships solved again for the request's mean distance
+    /// (σ's floor), without a new search: a rank's block after the allreduced sum of `distanceSum`.
+    public func withMeanDistance(_ meanDistance: Double) -> UMAPTransformGraph {
+        let smooth = SmoothKNNDistances(distances: distances, k: k, meanDistance: meanDistance, localConnectivity: 0)
+        return UMAPTransformGraph(k: k, indices: indices, distances: distances, sigmas: smooth.sigmas,
+                                  memberships: smooth.bipartiteMemberships(distances: distances, k: k))
+    }
 }
 
 /// The whole request's numbers a transform uses (see `UMAPTransformGraph`).
@@ -81,9 +91,8 @@ extension UMAP {
         let k = parameters.neighbors
         let found = ExactKNN.query(newCodes, references: trainingCodes, k: k, metric: parameters.metric, threads: threads)
         let mean = meanDistance ?? found.distances.reduce(0.0) { $0 + Double($1) } / Double(max(found.distances.count, 1))
-        let smooth = SmoothKNNDistances(distances: found.distances, k: k, meanDistance: mean, localConnectivity: 0)
-        return UMAPTransformGraph(k: k, indices: found.indices, distances: found.distances, sigmas: smooth.sigmas,
-                                  memberships: smooth.bipartiteMemberships(distances: found.distances, k: k))
+        return UMAPTransformGraph(k: k, indices: found.indices, distances: found.distances, sigmas: [], memberships: [])
+            .withMeanDistance(mean)
     }
 
     /// Places the new rows of `newCodes` (global rows `firstRow ..< firstRow + rows` of the request)
