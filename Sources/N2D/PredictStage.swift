@@ -98,14 +98,11 @@ public enum PredictStage {
     /// over ranks (the distance sum in fixed point), so any rank count places every row alike.
     static func transform(_ codes: Matrix, rows: PredictionRows, model: N2DModel, threads: Int, world: Communicator) -> Matrix {
         let parameters = model.job.umap
-        var graph = UMAP.transformGraph(codes, trainingCodes: model.trainingCodes, parameters: parameters, threads: threads)
+        let local = UMAP.transformGraph(codes, trainingCodes: model.trainingCodes, parameters: parameters, threads: threads)
         let scale = 1048576.0  // 2^20
-        let fixedSum = world.allreduce(graph.distances.reduce(Int64(0)) { $0 + Int64((Double($1) * scale).rounded()) }, op: .sum)
-        let count = world.allreduce(graph.distances.count, op: .sum)
-        let mean = Double(fixedSum) / scale / Double(max(count, 1))
-        let smooth = SmoothKNNDistances(distances: graph.distances, k: graph.k, meanDistance: mean, localConnectivity: 0)
-        graph.sigmas = smooth.sigmas
-        graph.memberships = smooth.bipartiteMemberships(distances: graph.distances, k: graph.k)
+        let fixedSum = world.allreduce(local.distances.reduce(Int64(0)) { $0 + Int64((Double($1) * scale).rounded()) }, op: .sum)
+        let count = world.allreduce(local.distances.count, op: .sum)
+        let graph = local.withMeanDistance(Double(fixedSum) / scale / Double(max(count, 1)))
         let strongest = world.allreduce(graph.memberships.max() ?? 0, op: .max)
         return UMAP.transform(graph: graph, trainingEmbedding: model.trainingEmbedding, parameters: parameters,
                               totalRows: rows.total, strongestMembership: strongest, firstRow: rows.rows.lowerBound,
