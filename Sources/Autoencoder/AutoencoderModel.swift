@@ -34,6 +34,36 @@ public struct AutoencoderModel: Equatable, Sendable {
         return apply(features, layers: layers, chunk: chunk)
     }
 
+    /// The codes of `features`, rows `firstRow ..< firstRow + rows` of a larger set whose rows are
+    /// split over ranks, the same bits whichever way it is split: each fixed chunk of the set
+    /// (`chunk` rows from a multiple of `chunk`) is encoded as one single-threaded pass of exactly
+    /// `chunk` rows, the rows this caller lacks left zero, so every row sits at the same place of the
+    /// same-shaped products. Chunks run side by side on `threads` threads.
+    public func encode(_ features: FeatureMatrix, firstRow: Int, threads: Int, chunk: Int = 256) -> Matrix {
+        let layers = architecture.encoderLayerCount, width = architecture.widths[layers]
+        var out = Matrix(rows: features.rows, cols: width)
+        guard features.rows > 0 else { return out }
+        let first = firstRow / chunk, last = (firstRow + features.rows - 1) / chunk
+        let blasThreads = BLAS.threads
+        BLAS.threads = 1
+        defer { BLAS.threads = blasThreads }
+        parameters.withUnsafeBufferPointer { p in
+            out.storage.withUnsafeMutableBufferPointer { o in
+                let o = o
+                ParallelFor.chunks(count: last - first + 1, chunkSize: 1, threads: threads) { c, _ in
+                    let start = (first + c) * chunk
+                    let own = max(start, firstRow)..<min(start + chunk, firstRow + features.rows)
+                    let batch = features.padded(rows: own.map { $0 - firstRow }, at: own.lowerBound - start, to: chunk)
+                    let work = Workspace(architecture: architecture, capacity: chunk)
+                    Evaluation.forward(p.baseAddress!, batch: batch, layers: layers, work: work)
+                    let from = work.activations[layers].pointer + (own.lowerBound - start) * width
+                    o.baseAddress!.advanced(by: (own.lowerBound - firstRow) * width).update(from: from, count: own.count * width)
+                }
+            }
+        }
+        return out
+    }
+
     /// The reconstructions of `features` (`rows × inputWidth`).
     public func reconstruct(_ features: FeatureMatrix, chunk: Int = 256) -> Matrix {
         apply(features, layers: architecture.layerCount, chunk: chunk)

@@ -57,7 +57,7 @@ public enum PredictStage {
             try Dataset.loadRows(spec, selection: options.selection, vocabulary: vocabulary, columns: model.architecture.inputWidth,
                                  modelInputRows: model.inputRows, world: world)
         }
-        let codes = timer.time("encode") { model.autoencoder.encode(rows.features) }
+        let codes = timer.time("encode") { model.autoencoder.encode(rows.features, firstRow: rows.rows.lowerBound, threads: options.threads) }
         let embedding = timer.time("transform") {
             transform(codes, rows: rows, model: model, threads: options.threads, world: world)
         }
