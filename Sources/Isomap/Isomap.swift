@@ -1,0 +1,169 @@
+import Collectives
+import LinearAlgebra
+import Neighbors
+import Randomness
+
+/// What `Isomap.fit` returns, the same on every rank.
+public struct IsomapResult: Sendable {
+    /// N × components: the top eigenvectors of the centred kernel scaled by √eigenvalue
+    /// (scikit-learn's `embedding_`), each column's largest-magnitude entry positive.
+    public var embedding: [Double]
+    public var rows: Int
+    public var components: Int
+    /// The kernel's top eigenvalues, descending (scikit-learn's `kernel_pca_.eigenvalues_`).
+    public var eigenvalues: [Double]
+    /// √(‖K‖²_F − Σ λ²) / N (scikit-learn's `reconstruction_error()`).
+    public var reconstructionError: Double
+    /// Connected components of the kNN graph before they were joined (1 when it was connected).
+    public var graphComponents: Int
+    /// Lanczos restart cycles and operator products.
+    public var lanczosCycles: Int
+    public var lanczosProducts: Int
+
+    /// The embedding as a Float matrix (the pipeline's type).
+    public var matrix: Matrix { Matrix(rows: rows, cols: components, storage: embedding.map { Float($0) }) }
+}
+
+public enum IsomapError: Error, CustomStringConvertible, Equatable {
+    case invalidSettings(String)
+    case eigensolverFailed(String)
+
+    public var description: String {
+        switch self {
+        case .invalidSettings(let text), .eigensolverFailed(let text): return text
+        }
+    }
+}
+
+/// Exact Isomap with scikit-learn's semantics (`sklearn.manifold.Isomap`, path_method 'D'), its rows
+/// spread over the ranks. docs/ISOMAP.md has the details.
+public enum Isomap {
+    /// Embeds `points` (every rank holds all N rows) in `components` dimensions.
+    ///
+    /// - Parameters: `neighbors` counts the other points of each point's neighbourhood (scikit-learn's
+    ///   `n_neighbors`, `--isomap-neighbors`); `world` splits the Dijkstra sources and the kernel's rows
+    ///   (a collective: every rank calls it with the same arguments); `threads` is this rank's thread
+    ///   budget; `seed` names the Lanczos start vector's stream.
+    public static func fit(points: Matrix, neighbors: Int, components: Int, world: Communicator,
+                           threads: Int, seed: UInt64 = 0, lanczos: DistributedLanczos = DistributedLanczos())
+        throws -> IsomapResult {
+        let n = points.rows
+        guard neighbors >= 1, neighbors < n else {
+            throw IsomapError.invalidSettings("--isomap-neighbors \(neighbors) must lie in 1...\(n - 1) for \(n) rows")
+        }
+        guard components >= 1, components < n else {
+            throw IsomapError.invalidSettings("Isomap components \(components) must lie in 1...\(n - 1) for \(n) rows")
+        }
+        let threads = max(1, threads)
+        let partition = RowPartition(total: n, size: world.size)
+        let mine = partition.range(of: world.rank)
+
+        // The kNN graph: this rank's rows, exact search, allgathered (entry 0 is the point itself).
+        let block = ExactKNN.search(points, queries: mine, k: neighbors + 1, metric: .euclidean, threads: threads)
+        let knn = block.allGathered(world, total: n)
+        let lists = (0..<n).map { i in Array(knn.indices[i * knn.k + 1..<(i + 1) * knn.k]) }
+        var graph = NeighborhoodGraph(points: points, lists: lists)
+        let (labels, graphComponents) = graph.componentLabels()
+        if graphComponents > 1 {
+            let extra = NeighborhoodGraph.bridges(points: points, labels: labels, components: graphComponents, threads: threads)
+            graph = NeighborhoodGraph(points: points, lists: lists, extraEdges: extra)
+        }
+
+        // This rank's rows of D² (Dijkstra from its own sources), the geodesic distances rounded to
+        // float as scikit-learn does for float32 input.
+        let local = mine.count
+        var kernel = [Double](repeating: 0, count: local * n)
+        kernel.withUnsafeMutableBufferPointer { k in
+            let base = k.baseAddress!
+            ParallelFor.chunks(count: local, chunkSize: 8, threads: threads) { _, items in
+                var dijkstra = Dijkstra()
+                for r in items {
+                    let row = base + r * n
+                    dijkstra.distances(from: mine.lowerBound + r, graph: graph, into: row)
+                    for j in 0..<n {
+                        let d = Double(Float(row[j]))
+                        row[j] = d * d
+                    }
+                }
+            }
+        }
+
+        // Double centring: K = −½ (D² − row means − column means + grand mean); the column sums over
+        // every rank's rows are allreduced.
+        var columnSums = kernel.withUnsafeBufferPointer { k in
+            ParallelFor.sum(count: local, chunkSize: 64, width: n, threads: threads) { items, partial in
+                for r in items { for j in 0..<n { partial[j] += k[r * n + j] } }
+            }
+        }
+        world.allreduce(&columnSums, op: .sum)
+        let columnMeans = columnSums.map { $0 / Double(n) }
+        let grandMean = columnMeans.reduce(0, +) / Double(n)
+        let squares = kernel.withUnsafeMutableBufferPointer { k in
+            ParallelFor.sum(count: local, chunkSize: 64, width: 1, threads: threads) { items, partial in
+                for r in items {
+                    let row = k.baseAddress! + r * n
+                    var rowSum = 0.0
+                    for j in 0..<n { rowSum += row[j] }
+                    let rowMean = rowSum / Double(n)
+                    var s = 0.0
+                    for j in 0..<n {
+                        let v = -0.5 * (row[j] - rowMean - columnMeans[j] + grandMean)
+                        row[j] = v
+                        s += v * v
+                    }
+                    partial[0] += s
+                }
+            }[0]
+        }
+        let frobenius = world.allreduce(squares, op: .sum)
+
+        // The top eigenvectors: Lanczos on replicated vectors, each product this rank's rows then an
+        // allgather of the row blocks.
+        var random = SeededGenerator(seed: seed, at: 0x150_4A9)
+        let start = (0..<n).map { _ in Double(random.nextNormalFloat()) }
+        let counts = partition.counts
+        let result = kernel.withUnsafeBufferPointer { k in
+            lanczos.largest(count: components, n: n, start: start, threads: threads) { x in
+                var y = [Double](repeating: 0, count: local)
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        ParallelFor.chunks(count: local, chunkSize: 16, threads: threads) { _, items in
+                            for r in items {
+                                let row = k.baseAddress! + r * n
+                                var s = 0.0
+                                for j in 0..<n { s += row[j] * xp[j] }
+                                yp[r] = s
+                            }
+                        }
+                    }
+                }
+                guard world.size > 1 else { return y }
+                var full = [Double](repeating: 0, count: n)
+                y.withUnsafeBufferPointer { send in
+                    full.withUnsafeMutableBufferPointer { world.allgatherv(send, into: $0, counts: counts) }
+                }
+                return full
+            }
+        }
+        guard let result else {
+            throw IsomapError.eigensolverFailed("Isomap: the Lanczos iteration broke down on the \(n) × \(n) kernel")
+        }
+
+        // Signs as scikit-learn's svd_flip (each vector's largest-magnitude entry positive), scaled
+        // by √λ (negative eigenvalues of a non-Euclidean kernel clipped to 0).
+        var embedding = [Double](repeating: 0, count: n * components)
+        for c in 0..<components {
+            let v = result.vectors[c]
+            var at = 0
+            for i in 1..<n where abs(v[i]) > abs(v[at]) { at = i }
+            let sign: Double = v[at] < 0 ? -1 : 1
+            let scale = max(result.values[c], 0).squareRoot() * sign
+            for i in 0..<n { embedding[i * components + c] = v[i] * scale }
+        }
+        let eigenSquares = result.values.reduce(0) { $0 + $1 * $1 }
+        let error = max(frobenius - eigenSquares, 0).squareRoot() / Double(n)
+        return IsomapResult(embedding: embedding, rows: n, components: components, eigenvalues: result.values,
+                            reconstructionError: error, graphComponents: graphComponents,
+                            lanczosCycles: result.cycles, lanczosProducts: result.products)
+    }
+}
