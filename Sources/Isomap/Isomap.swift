@@ -69,8 +69,9 @@ public enum Isomap {
             graph = NeighborhoodGraph(points: points, lists: lists, extraEdges: extra)
         }
 
-        // This rank's rows of D² (Dijkstra from its own sources), the geodesic distances rounded to
-        // float as scikit-learn does for float32 input.
+        // This rank's rows of D² (Dijkstra from its own sources), in double. scikit-learn rounds the
+        // geodesic distances to float32 when its input is float32; we keep them in double, as
+        // scikit-learn does for float64 input (docs/ISOMAP.md: the two differ by about 1e-10).
         let local = mine.count
         var kernel = [Double](repeating: 0, count: local * n)
         kernel.withUnsafeMutableBufferPointer { k in
@@ -80,10 +81,7 @@ public enum Isomap {
                 for r in items {
                     let row = base + r * n
                     dijkstra.distances(from: mine.lowerBound + r, graph: graph, into: row)
-                    for j in 0..<n {
-                        let d = Double(Float(row[j]))
-                        row[j] = d * d
-                    }
+                    for j in 0..<n { row[j] *= row[j] }
                 }
             }
         }
