@@ -12,13 +12,15 @@ public struct IsomapResult: Sendable {
     public var components: Int
     /// The kernel's top eigenvalues, descending (scikit-learn's `kernel_pca_.eigenvalues_`).
     public var eigenvalues: [Double]
-    /// √(‖K‖²_F − Σ λ²) / N (scikit-learn's `reconstruction_error()`).
+    /// √(‖K‖²_F − Σ λ²) / N (scikit-learn's `reconstruction_error()`); NaN for landmark Isomap.
     public var reconstructionError: Double
     /// Connected components of the kNN graph before they were joined (1 when it was connected).
     public var graphComponents: Int
     /// Lanczos restart cycles and operator products.
     public var lanczosCycles: Int
     public var lanczosProducts: Int
+    /// The landmarks' row indices (landmark Isomap), nil for exact Isomap.
+    public var landmarks: [Int]?
 
     /// The embedding as a Float matrix (the pipeline's type).
     public var matrix: Matrix { Matrix(rows: rows, cols: components, storage: embedding.map { Float($0) }) }
@@ -27,10 +29,12 @@ public struct IsomapResult: Sendable {
 public enum IsomapError: Error, CustomStringConvertible, Equatable {
     case invalidSettings(String)
     case eigensolverFailed(String)
+    /// Landmark Isomap refuses a kNN graph with several components (the message names --isomap-neighbors).
+    case disconnected(String)
 
     public var description: String {
         switch self {
-        case .invalidSettings(let text), .eigensolverFailed(let text): return text
+        case .invalidSettings(let text), .eigensolverFailed(let text), .disconnected(let text): return text
         }
     }
 }
@@ -57,17 +61,8 @@ public enum Isomap {
         let threads = max(1, threads)
         let partition = RowPartition(total: n, size: world.size)
         let mine = partition.range(of: world.rank)
-
-        // The kNN graph: this rank's rows, exact search, allgathered (entry 0 is the point itself).
-        let block = ExactKNN.search(points, queries: mine, k: neighbors + 1, metric: .euclidean, threads: threads)
-        let knn = block.allGathered(world, total: n)
-        let lists = (0..<n).map { i in Array(knn.indices[i * knn.k + 1..<(i + 1) * knn.k]) }
-        var graph = NeighborhoodGraph(points: points, lists: lists)
-        let (labels, graphComponents) = graph.componentLabels()
-        if graphComponents > 1 {
-            let extra = NeighborhoodGraph.bridges(points: points, labels: labels, components: graphComponents, threads: threads)
-            graph = NeighborhoodGraph(points: points, lists: lists, extraEdges: extra)
-        }
+        let (graph, graphComponents) = try neighborhoodGraph(points: points, neighbors: neighbors, world: world,
+                                                          threads: threads, joinComponents: true)
 
         // This rank's rows of D² (Dijkstra from its own sources), in double. scikit-learn rounds the
         // geodesic distances to float32 when its input is float32; we keep them in double, as
@@ -162,6 +157,26 @@ public enum Isomap {
         let error = max(frobenius - eigenSquares, 0).squareRoot() / Double(n)
         return IsomapResult(embedding: embedding, rows: n, components: components, eigenvalues: result.values,
                             reconstructionError: error, graphComponents: graphComponents,
-                            lanczosCycles: result.cycles, lanczosProducts: result.products)
+                            lanczosCycles: result.cycles, lanczosProducts: result.products, landmarks: nil)
+    }
+
+    /// The symmetrised exact kNN graph (each rank searches its own rows; the lists are allgathered),
+    /// its components joined as scikit-learn joins them, or refused when `joinComponents` is false.
+    static func neighborhoodGraph(points: Matrix, neighbors: Int, world: Communicator, threads: Int,
+                                  joinComponents: Bool) throws -> (NeighborhoodGraph, Int) {
+        let n = points.rows
+        let mine = RowPartition(total: n, size: world.size).range(of: world.rank)
+        let block = ExactKNN.search(points, queries: mine, k: neighbors + 1, metric: .euclidean, threads: threads)
+        let knn = block.allGathered(world, total: n)
+        let lists = (0..<n).map { i in Array(knn.indices[i * knn.k + 1..<(i + 1) * knn.k]) }
+        let graph = NeighborhoodGraph(points: points, lists: lists)
+        let (labels, components) = graph.componentLabels()
+        guard components > 1 else { return (graph, 1) }
+        guard joinComponents else {
+            throw IsomapError.disconnected("landmark Isomap: the \(neighbors)-nearest-neighbour graph of \(n) rows has \(components)"
+                + " connected components; raise --isomap-neighbors (or use exact Isomap, which joins them)")
+        }
+        let extra = NeighborhoodGraph.bridges(points: points, labels: labels, components: components, threads: threads)
+        return (NeighborhoodGraph(points: points, lists: lists, extraEdges: extra), components)
     }
 }

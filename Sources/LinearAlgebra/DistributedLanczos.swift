@@ -152,8 +152,9 @@ public struct DistributedLanczos: Sendable {
         } }
     }
 
-    /// Eigenvalues (descending) and eigenvectors of a small dense symmetric matrix (LAPACK dsyevd).
-    static func symmetricEigen(_ matrix: [Double], size m: Int) -> (values: [Double], vectors: [[Double]])? {
+    /// Eigenvalues (descending) and eigenvectors (`vectors[c]` of `values[c]`) of a small dense
+    /// symmetric m × m matrix (LAPACK dsyevd); nil when LAPACK fails.
+    public static func symmetricEigen(_ matrix: [Double], size m: Int) -> (values: [Double], vectors: [[Double]])? {
         var a = matrix
         var w = [Double](repeating: 0, count: m)
         var n = Int32(m), lda = Int32(m), info: Int32 = 0

@@ -5,11 +5,11 @@ import XCTest
 /// `isomap-check` on the swiss roll under mpirun at 1, 2 and 4 ranks: the same embedding, eigenvalues
 /// and reconstruction error to 1e-5 relative.
 final class IsomapRanksTests: XCTestCase {
-    private func run(ranks: Int, directory: URL) throws -> [String: Any] {
-        let out = directory.appendingPathComponent("np\(ranks).json")
+    private func run(ranks: Int, directory: URL, landmarks: Int? = nil) throws -> [String: Any] {
+        let out = directory.appendingPathComponent("np\(ranks)-\(landmarks ?? 0).json")
         let result = try ProcessRunner.mpirun(ranks: ranks, product: "isomap-check", [
             GoldenManifold.url("swiss_roll_2000x3.npy").path, "10", "2", out.path, "1",
-        ], timeout: 300)
+        ] + (landmarks.map { [String($0)] } ?? []), timeout: 300)
         XCTAssertEqual(result.status, 0, result.stderr)
         print("np \(ranks): \(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
         let data = try Data(contentsOf: out)
@@ -39,5 +39,18 @@ final class IsomapRanksTests: XCTestCase {
             }
             XCTAssertEqual(r, r1, accuracy: 1e-5 * r1, "reconstruction error at np \(ranks)")
         }
+    }
+
+    /// Landmark Isomap: 1 and 2 ranks give the same embedding to 1e-5 relative.
+    func testLandmarkIsomapAgreesAtOneAndTwoRanks() throws {
+        let directory = TestPaths.temporaryDirectory("isomap-landmark-ranks")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let one = try run(ranks: 1, directory: directory, landmarks: 200)["embedding"] as! [Double]
+        let two = try run(ranks: 2, directory: directory, landmarks: 200)["embedding"] as! [Double]
+        XCTAssertEqual(one.count, two.count)
+        let scale = one.map(abs).max()!
+        let worst = zip(one, two).map { abs($0 - $1) }.max()!
+        print("landmark np 2 vs np 1: max difference / max |value| = \(worst / scale)")
+        XCTAssertLessThanOrEqual(worst, 1e-5 * scale)
     }
 }
