@@ -6,7 +6,8 @@ import Storage
 import TestSupport
 import XCTest
 
-/// Landmark Isomap on the swiss roll: the first coordinate recovers the roll's parameter t.
+/// Landmark Isomap on the swiss roll: the first coordinate recovers the roll's parameter t, and the
+/// coordinates are close to exact Isomap's.
 final class IsomapLandmarkTests: XCTestCase {
     /// Spearman's rank correlation (no ties in continuous data).
     static func spearman(_ x: [Double], _ y: [Double]) -> Double {
@@ -35,8 +36,19 @@ final class IsomapLandmarkTests: XCTestCase {
         let rho = abs(Self.spearman(first, t))
         let exact = try Isomap.fit(points: points, neighbors: 10, components: 2, world: LocalCommunicator(), threads: 2)
         let exactRho = abs(Self.spearman((0..<points.rows).map { exact.embedding[$0 * 2] }, t))
+        // Against exact Isomap's coordinates, each component centred (landmark MDS centres on the
+        // landmarks' mean) and sign-aligned: RMS difference over the range.
+        func centred(_ v: [Double]) -> [Double] { let mean = v.reduce(0, +) / Double(v.count); return v.map { $0 - mean } }
+        let rms = (0..<2).map { c -> Double in
+            let e = centred((0..<points.rows).map { exact.embedding[$0 * 2 + c] })
+            let l = centred((0..<points.rows).map { result.embedding[$0 * 2 + c] })
+            let same = zip(e, l).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }, flipped = zip(e, l).reduce(0) { $0 + ($1.0 + $1.1) * ($1.0 + $1.1) }
+            return (min(same, flipped) / Double(points.rows)).squareRoot() / (e.max()! - e.min()!)
+        }
         print("landmark isomap (200 landmarks): \(String(format: "%.2f", seconds)) s, |Spearman| with t \(rho)"
-              + " (exact Isomap \(exactRho)), eigenvalues \(result.eigenvalues)")
+              + " (exact Isomap \(exactRho)), eigenvalues \(result.eigenvalues), RMS difference from exact / range \(rms)")
+        XCTAssertLessThanOrEqual(rms[0], 0.01, "first coordinate against exact Isomap's")
+        XCTAssertLessThanOrEqual(rms[1], 0.05, "second coordinate against exact Isomap's")
         XCTAssertEqual(result.landmarks?.count, 200)
         XCTAssertGreaterThanOrEqual(rho, 0.99)
     }
