@@ -122,10 +122,7 @@ public enum Isomap {
                     y.withUnsafeMutableBufferPointer { yp in
                         ParallelFor.chunks(count: local, chunkSize: 16, threads: threads) { _, items in
                             for r in items {
-                                let row = k.baseAddress! + r * n
-                                var s = 0.0
-                                for j in 0..<n { s += row[j] * xp[j] }
-                                yp[r] = s
+                                yp[r] = Self.dot(k.baseAddress! + r * n, xp.baseAddress!, n)
                             }
                         }
                     }
@@ -158,6 +155,19 @@ public enum Isomap {
         return IsomapResult(embedding: embedding, rows: n, components: components, eigenvalues: result.values,
                             reconstructionError: error, graphComponents: graphComponents,
                             lanczosCycles: result.cycles, lanczosProducts: result.products, landmarks: nil)
+    }
+
+    /// x · y with four accumulators in a fixed order (the same bits for any thread or rank count).
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var j = 0
+        while j + 4 <= n {
+            s0 += x[j] * y[j]; s1 += x[j + 1] * y[j + 1]; s2 += x[j + 2] * y[j + 2]; s3 += x[j + 3] * y[j + 3]
+            j += 4
+        }
+        while j < n { s0 += x[j] * y[j]; j += 1 }
+        return (s0 + s1) + (s2 + s3)
     }
 
     /// The symmetrised exact kNN graph (each rank searches its own rows; the lists are allgathered),

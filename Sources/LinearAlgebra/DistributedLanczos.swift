@@ -10,7 +10,7 @@ import COpenBLAS
 /// start vector, the operator's bits and `threads` not at all (inner products are summed in fixed
 /// chunks, in chunk order).
 public struct DistributedLanczos: Sendable {
-    /// Basis vectors per cycle (capped at n).
+    /// Basis vectors per cycle (at least 2·count + 16, at most n less the deflated vectors).
     public var steps: Int
     /// Restart cycles at most.
     public var restarts: Int
@@ -42,7 +42,7 @@ public struct DistributedLanczos: Sendable {
     public func largest(count: Int, n: Int, start: [Double], deflate: [[Double]] = [], threads: Int,
                         apply: (_ x: [Double]) -> [Double]) -> Result? {
         precondition(start.count == n, "start vector of length \(start.count), operator of size \(n)")
-        let m = min(steps, n - deflate.count)
+        let m = min(max(steps, 2 * count + 16), n - deflate.count)
         guard count >= 1, m >= count else { return nil }
         var first = start
         var products = 0
