@@ -1,4 +1,5 @@
 import Collectives
+import Dispatch
 import LinearAlgebra
 import Neighbors
 import Randomness
@@ -19,8 +20,15 @@ public struct IsomapResult: Sendable {
     /// Lanczos restart cycles and operator products.
     public var lanczosCycles: Int
     public var lanczosProducts: Int
+    /// Whether every Lanczos pair met the tolerance (false: the last cycle's pairs are returned;
+    /// the pipeline should warn). Always true for landmark Isomap (a dense solver).
+    public var lanczosConverged: Bool = true
     /// The landmarks' row indices (landmark Isomap), nil for exact Isomap.
     public var landmarks: [Int]?
+    /// Seconds on this rank by phase: "knn" (search, gather, graph, joining), "paths" (Dijkstra),
+    /// "kernel" (squares and centring, with its allreduces), "eigen" (Lanczos or landmark MDS and
+    /// triangulation).
+    public var seconds: [String: Double] = [:]
 
     /// The embedding as a Float matrix (the pipeline's type).
     public var matrix: Matrix { Matrix(rows: rows, cols: components, storage: embedding.map { Float($0) }) }
@@ -61,8 +69,16 @@ public enum Isomap {
         let threads = max(1, threads)
         let partition = RowPartition(total: n, size: world.size)
         let mine = partition.range(of: world.rank)
+        var clock = DispatchTime.now().uptimeNanoseconds
+        var seconds: [String: Double] = [:]
+        func lap(_ phase: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            seconds[phase] = Double(now - clock) / 1e9
+            clock = now
+        }
         let (graph, graphComponents) = try neighborhoodGraph(points: points, neighbors: neighbors, world: world,
                                                           threads: threads, joinComponents: true)
+        lap("knn")
 
         // This rank's rows of D² (Dijkstra from its own sources), in double. scikit-learn rounds the
         // geodesic distances to float32 when its input is float32; we keep them in double, as
@@ -80,6 +96,8 @@ public enum Isomap {
                 }
             }
         }
+
+        lap("paths")
 
         // Double centring: K = −½ (D² − row means − column means + grand mean); the column sums over
         // every rank's rows are allreduced.
@@ -109,6 +127,7 @@ public enum Isomap {
             }[0]
         }
         let frobenius = world.allreduce(squares, op: .sum)
+        lap("kernel")
 
         // The top eigenvectors: Lanczos on replicated vectors, each product this rank's rows then an
         // allgather of the row blocks.
@@ -150,11 +169,21 @@ public enum Isomap {
             let scale = max(result.values[c], 0).squareRoot() * sign
             for i in 0..<n { embedding[i * components + c] = v[i] * scale }
         }
+        lap("eigen")
         let eigenSquares = result.values.reduce(0) { $0 + $1 * $1 }
         let error = max(frobenius - eigenSquares, 0).squareRoot() / Double(n)
         return IsomapResult(embedding: embedding, rows: n, components: components, eigenvalues: result.values,
                             reconstructionError: error, graphComponents: graphComponents,
-                            lanczosCycles: result.cycles, lanczosProducts: result.products, landmarks: nil)
+                            lanczosCycles: result.cycles, lanczosProducts: result.products,
+                            lanczosConverged: result.converged, landmarks: nil, seconds: seconds)
+    }
+
+    /// Bytes of D² rows the busiest rank holds for exact Isomap of `rows` rows over `ranks` ranks
+    /// (⌈N / ranks⌉ · N doubles); what an `auto` choice between exact and landmark Isomap compares
+    /// with the memory budget. The graph, points and Lanczos basis come on top (docs/ISOMAP.md).
+    public static func exactKernelBytesPerRank(rows: Int, ranks: Int) -> Int {
+        let busiest = (rows + max(ranks, 1) - 1) / max(ranks, 1)
+        return busiest * rows * MemoryLayout<Double>.size
     }
 
     /// x · y with four accumulators in a fixed order (the same bits for any thread or rank count).

@@ -38,6 +38,8 @@ final class IsomapGoldenTests: XCTestCase {
               + " reconstruction error \(result.reconstructionError) (scikit-learn \(error)), aligned difference / range \(differences),"
               + " Lanczos \(result.lanczosCycles) cycles \(result.lanczosProducts) products")
         XCTAssertEqual(result.graphComponents, 1)
+        XCTAssertTrue(result.lanczosConverged)
+        XCTAssertEqual(Isomap.exactKernelBytesPerRank(rows: 2000, ranks: 3), 667 * 2000 * 8)
         for c in 0..<2 {
             XCTAssertEqual(result.eigenvalues[c], eigenvalues[c], accuracy: 1e-4 * eigenvalues[c], "eigenvalue \(c)")
             XCTAssertLessThanOrEqual(differences[c], 1e-3, "component \(c): max aligned difference over the range")

@@ -28,11 +28,13 @@ do {
         let object: [String: Any] = [
             "ranks": world.size, "seconds": seconds, "embedding": result.embedding, "eigenvalues": result.eigenvalues,
             "reconstruction_error": result.reconstructionError.isNaN ? -1 : result.reconstructionError, "graph_components": result.graphComponents,
+            "phase_seconds": result.seconds, "lanczos_converged": result.lanczosConverged,
             "lanczos_cycles": result.lanczosCycles, "lanczos_products": result.lanczosProducts,
         ]
         let data = try JSONSerialization.data(withJSONObject: object)
         try data.write(to: URL(fileURLWithPath: arguments[4]))
-        print("isomap ok (\(world.size) ranks, \(String(format: "%.2f", seconds)) s)")
+        let phases = result.seconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.3f", $0.value))" }
+        print("isomap ok (\(world.size) ranks, \(String(format: "%.2f", seconds)) s: \(phases.joined(separator: ", ")))")
     }
 } catch {
     FileHandle.standardError.write(Data("isomap-check: \(error)\n".utf8))
