@@ -88,7 +88,7 @@ public enum Isomap {
         kernel.withUnsafeMutableBufferPointer { k in
             let base = k.baseAddress!
             ParallelFor.chunks(count: local, chunkSize: 8, threads: threads) { _, items in
-                var dijkstra = Dijkstra()
+                let dijkstra = Dijkstra()
                 for r in items {
                     let row = base + r * n
                     dijkstra.distances(from: mine.lowerBound + r, graph: graph, into: row)

@@ -50,7 +50,7 @@ extension Isomap {
         local.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             ParallelFor.chunks(count: mine.count, chunkSize: 4, threads: threads) { _, items in
-                var dijkstra = Dijkstra()
+                let dijkstra = Dijkstra()
                 for r in items {
                     let row = base + r * n
                     dijkstra.distances(from: chosen[mine.lowerBound + r], graph: graph, into: row)

@@ -105,67 +105,103 @@ struct NeighborhoodGraph {
     }
 }
 
-/// Dijkstra's shortest paths from one source over a `NeighborhoodGraph`, with a binary heap.
-struct Dijkstra {
-    private var heap: [(Double, Int32)] = []
+/// Dijkstra's shortest paths from one source over a `NeighborhoodGraph`, with a binary heap (lazy
+/// deletion; ties broken by node index, so the order of work never depends on anything else).
+final class Dijkstra {
+    private var keys: UnsafeMutablePointer<Double>
+    private var nodes: UnsafeMutablePointer<Int32>
+    private var capacity: Int
+    private var size = 0
+
+    init(capacity: Int = 1024) {
+        self.capacity = max(capacity, 16)
+        keys = .allocate(capacity: self.capacity)
+        nodes = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        keys.deallocate()
+        nodes.deallocate()
+    }
 
     /// Geodesic distances from `source` to every node into `out` (infinity where unreachable).
-    mutating func distances(from source: Int, graph: NeighborhoodGraph, into out: UnsafeMutablePointer<Double>) {
+    func distances(from source: Int, graph: NeighborhoodGraph, into out: UnsafeMutablePointer<Double>) {
         let n = graph.count
         for i in 0..<n { out[i] = .infinity }
         out[source] = 0
-        heap.removeAll(keepingCapacity: true)
-        push((0, Int32(source)))
+        size = 0
+        push(0, Int32(source))
         graph.offsets.withUnsafeBufferPointer { offsets in
         graph.targets.withUnsafeBufferPointer { targets in
         graph.weights.withUnsafeBufferPointer { weights in
-            while let (d, u32) = pop() {
-                let u = Int(u32)
+            while size > 0 {
+                let d = keys[0], u = Int(nodes[0])
+                popTop()
                 if d > out[u] { continue }
                 for e in offsets[u]..<offsets[u + 1] {
-                    let v = Int(targets[e])
                     let candidate = d + weights[e]
+                    let v = Int(targets[e])
                     if candidate < out[v] {
                         out[v] = candidate
-                        push((candidate, targets[e]))
+                        push(candidate, targets[e])
                     }
                 }
             }
         } } }
     }
 
-    private static func less(_ a: (Double, Int32), _ b: (Double, Int32)) -> Bool {
-        a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
+    @inline(__always)
+    private func less(_ ka: Double, _ na: Int32, _ kb: Double, _ nb: Int32) -> Bool {
+        ka < kb || (ka == kb && na < nb)
     }
 
-    private mutating func push(_ item: (Double, Int32)) {
-        heap.append(item)
-        var c = heap.count - 1
+    private func grow() {
+        let bigger = capacity * 2
+        let k = UnsafeMutablePointer<Double>.allocate(capacity: bigger)
+        let v = UnsafeMutablePointer<Int32>.allocate(capacity: bigger)
+        k.update(from: keys, count: size)
+        v.update(from: nodes, count: size)
+        keys.deallocate()
+        nodes.deallocate()
+        keys = k
+        nodes = v
+        capacity = bigger
+    }
+
+    @inline(__always)
+    private func push(_ key: Double, _ node: Int32) {
+        if size == capacity { grow() }
+        var c = size
+        size += 1
         while c > 0 {
-            let p = (c - 1) / 2
-            guard Self.less(heap[c], heap[p]) else { break }
-            heap.swapAt(c, p)
+            let p = (c - 1) >> 1
+            guard less(key, node, keys[p], nodes[p]) else { break }
+            keys[c] = keys[p]
+            nodes[c] = nodes[p]
             c = p
         }
+        keys[c] = key
+        nodes[c] = node
     }
 
-    private mutating func pop() -> (Double, Int32)? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var p = 0
-            let n = heap.count
-            while true {
-                let l = 2 * p + 1, r = l + 1
-                var m = p
-                if l < n && Self.less(heap[l], heap[m]) { m = l }
-                if r < n && Self.less(heap[r], heap[m]) { m = r }
-                if m == p { break }
-                heap.swapAt(p, m)
-                p = m
-            }
+    @inline(__always)
+    private func popTop() {
+        size -= 1
+        guard size > 0 else { return }
+        let key = keys[size], node = nodes[size]
+        var p = 0
+        while true {
+            let l = 2 * p + 1
+            if l >= size { break }
+            var m = l
+            let r = l + 1
+            if r < size && less(keys[r], nodes[r], keys[l], nodes[l]) { m = r }
+            guard less(keys[m], nodes[m], key, node) else { break }
+            keys[p] = keys[m]
+            nodes[p] = nodes[m]
+            p = m
         }
-        return top
+        keys[p] = key
+        nodes[p] = node
     }
 }
