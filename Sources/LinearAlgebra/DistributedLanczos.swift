@@ -1,7 +1,7 @@
 import COpenBLAS
 
 /// The largest eigenpairs of a symmetric operator whose rows are spread over ranks, by Lanczos with
-/// full reorthogonalisation and explicit restarts.
+/// full reorthogonalisation and thick restarts.
 ///
 /// Every rank holds the whole Lanczos basis (`steps` vectors of length n) and runs the same
 /// arithmetic on it. The ranks meet only in `apply`: the caller multiplies its own row block and
@@ -12,7 +12,7 @@ import COpenBLAS
 public struct DistributedLanczos: Sendable {
     /// Basis vectors per cycle (at least 2·count + 16, at most n less the deflated vectors).
     public var steps: Int
-    /// Restart cycles at most.
+    /// Restarts at most (the last cycle's pairs are returned, `converged` false, when they run out).
     public var restarts: Int
     /// A Ritz pair is accepted when its residual ‖A y − θ y‖ is at most `tolerance` · |θ₁|.
     public var tolerance: Double
@@ -35,85 +35,109 @@ public struct DistributedLanczos: Sendable {
     }
 
     /// The `count` algebraically largest eigenpairs of the operator `apply` (y ← A x, x and y of
-    /// length `n`, on every rank), in the complement of the unit vectors `deflate`.
+    /// length `n`, on every rank), in the complement of the unit eigenvectors `deflate`.
     ///
     /// `start` is the first vector (the caller draws it from its seeded stream). Returns nil when the
     /// space is too small or the iteration broke down (a zero or non-finite vector).
+    ///
+    /// Each cycle grows an orthonormal Krylov basis V to `steps` vectors, keeping W = A·V, and takes
+    /// the Ritz pairs of Vᵀ W (LAPACK). A restart keeps the best Ritz vectors (about half the basis,
+    /// at least `count`) with their products and continues from the part of A·v_last outside the
+    /// basis (thick restart, as Krylov–Schur), so no product is repeated. Residuals ‖A y − θ y‖ are
+    /// computed from W, not estimated.
     public func largest(count: Int, n: Int, start: [Double], deflate: [[Double]] = [], threads: Int,
                         apply: (_ x: [Double]) -> [Double]) -> Result? {
         precondition(start.count == n, "start vector of length \(start.count), operator of size \(n)")
         let m = min(max(steps, 2 * count + 16), n - deflate.count)
         guard count >= 1, m >= count else { return nil }
-        var first = start
+        let keep = min(max(count, m - 2), count + max(2, (m - count) / 2))
+        var v = start
+        orthogonalise(&v, against: [], deflate: deflate, threads: threads)
+        let norm0 = Self.dot(v, v, threads: threads).squareRoot()
+        guard norm0 > 0, norm0.isFinite else { return nil }
+        var basis: [[Double]] = [v.map { $0 / norm0 }]
+        var images: [[Double]] = []
         var products = 0
-        var last: Result?
-        for cycle in 1...(restarts + 1) {
-            guard var result = run(start: first, m: m, count: count, deflate: deflate, threads: threads,
-                                   products: &products, apply: apply) else { return nil }
-            result.cycles = cycle
-            last = result
-            if result.converged { break }
-            first = [Double](repeating: 0, count: n)
-            for y in result.vectors { for i in 0..<n { first[i] += y[i] } }
+        var cycle = 0
+        while true {
+            cycle += 1
+            // Grow the basis to m vectors (or until it spans an invariant subspace).
+            while true {
+                if images.count < basis.count {
+                    let w = apply(basis[basis.count - 1])
+                    products += 1
+                    precondition(w.count == n, "the operator returned \(w.count) values for \(n)")
+                    guard w.allSatisfy({ $0.isFinite }) else { return nil }
+                    images.append(w)
+                }
+                if basis.count == m { break }
+                var r = images[images.count - 1]
+                orthogonalise(&r, against: basis, deflate: deflate, threads: threads)
+                let nr = Self.dot(r, r, threads: threads).squareRoot()
+                let scale = Self.dot(images[0], images[0], threads: threads).squareRoot()
+                if !(nr > 1e-12 * max(scale, 1e-300)) { break }
+                basis.append(r.map { $0 / nr })
+            }
+            // Rayleigh–Ritz on span(V): T = Vᵀ A V, symmetrised.
+            let k = basis.count
+            guard k >= count else { return nil }
+            var t = [Double](repeating: 0, count: k * k)
+            for i in 0..<k {
+                for j in i..<k {
+                    let value = 0.5 * (Self.dot(basis[i], images[j], threads: threads) + Self.dot(basis[j], images[i], threads: threads))
+                    t[i * k + j] = value
+                    t[j * k + i] = value
+                }
+            }
+            guard let (values, small) = Self.symmetricEigen(t, size: k) else { return nil }
+            let scale = max(abs(values[0]), 1e-300)
+            let kept = min(k == m ? keep : count, k)
+            var ritz: [[Double]] = [], ritzImages: [[Double]] = []
+            var residuals: [Double] = []
+            var converged = true
+            for c in 0..<kept {
+                let (y, ay) = combine(basis, images, small[c])
+                ritz.append(y)
+                ritzImages.append(ay)
+                if c < count {
+                    var res = 0.0
+                    for i in 0..<n { let d = ay[i] - values[c] * y[i]; res += d * d }
+                    let residual = res.squareRoot()
+                    residuals.append(residual)
+                    if !(residual <= tolerance * scale) { converged = false }
+                }
+            }
+            if converged || cycle > restarts || k < m || keep >= m {
+                var vectors = Array(ritz[0..<count])
+                for c in 0..<count {
+                    let ny = Self.dot(vectors[c], vectors[c], threads: threads).squareRoot()
+                    vectors[c] = vectors[c].map { $0 / ny }
+                }
+                return Result(values: Array(values[0..<count]), vectors: vectors, residuals: residuals,
+                              converged: converged || k < m, cycles: cycle, products: products)
+            }
+            // Thick restart: the kept Ritz vectors and their products, then the part of A·v_last
+            // outside the old basis.
+            var f = images[images.count - 1]
+            orthogonalise(&f, against: basis, deflate: deflate, threads: threads)
+            basis = ritz
+            images = ritzImages
+            orthogonalise(&f, against: basis, deflate: deflate, threads: threads)
+            let nf = Self.dot(f, f, threads: threads).squareRoot()
+            guard nf > 0, nf.isFinite else { return nil }
+            basis.append(f.map { $0 / nf })
         }
-        last?.products = products
-        return last
     }
 
-    private func run(start: [Double], m: Int, count: Int, deflate: [[Double]], threads: Int,
-                     products: inout Int, apply: ([Double]) -> [Double]) -> Result? {
-        let n = start.count
-        var basis: [[Double]] = []
-        basis.reserveCapacity(m)
-        var alphas: [Double] = [], betas: [Double] = []
-        var w = start
-        orthogonalise(&w, against: basis, deflate: deflate, threads: threads)
-        var norm = Self.dot(w, w, threads: threads).squareRoot()
-        guard norm > 0, norm.isFinite else { return nil }
-        basis.append(w.map { $0 / norm })
-        var lastBeta = 0.0
-        while true {
-            w = apply(basis[basis.count - 1])
-            products += 1
-            precondition(w.count == n, "the operator returned \(w.count) values for \(n)")
-            let alpha = Self.dot(w, basis[basis.count - 1], threads: threads)
-            guard alpha.isFinite else { return nil }
-            alphas.append(alpha)
-            orthogonalise(&w, against: basis, deflate: deflate, threads: threads)
-            norm = Self.dot(w, w, threads: threads).squareRoot()
-            guard norm.isFinite else { return nil }
-            lastBeta = norm
-            if basis.count == m || norm <= 1e-13 * max(abs(alphas[0]), 1e-300) { break }
-            betas.append(norm)
-            basis.append(w.map { $0 / norm })
+    /// V s and W s.
+    private func combine(_ basis: [[Double]], _ images: [[Double]], _ s: [Double]) -> ([Double], [Double]) {
+        let n = basis[0].count
+        var y = [Double](repeating: 0, count: n), ay = [Double](repeating: 0, count: n)
+        for j in 0..<basis.count where s[j] != 0 {
+            let b = basis[j], w = images[j], sj = s[j]
+            for i in 0..<n { y[i] += sj * b[i]; ay[i] += sj * w[i] }
         }
-        let used = basis.count
-        guard used >= count else { return nil }
-        var tridiagonal = [Double](repeating: 0, count: used * used)
-        for i in 0..<used { tridiagonal[i * used + i] = alphas[i] }
-        for i in 0..<used - 1 {
-            tridiagonal[i * used + i + 1] = betas[i]
-            tridiagonal[(i + 1) * used + i] = betas[i]
-        }
-        guard let (values, small) = Self.symmetricEigen(tridiagonal, size: used) else { return nil }
-        let scale = max(abs(values[0]), 1e-300)
-        var vectors: [[Double]] = [], residuals: [Double] = []
-        var converged = true
-        for c in 0..<count {
-            let s = small[c]
-            let residual = abs(lastBeta * s[used - 1])
-            residuals.append(residual)
-            if residual > tolerance * scale { converged = false }
-            var y = [Double](repeating: 0, count: n)
-            for j in 0..<used where s[j] != 0 {
-                let b = basis[j], sj = s[j]
-                for i in 0..<n { y[i] += sj * b[i] }
-            }
-            let ny = Self.dot(y, y, threads: threads).squareRoot()
-            vectors.append(y.map { $0 / ny })
-        }
-        return Result(values: Array(values[0..<count]), vectors: vectors, residuals: residuals,
-                      converged: converged, cycles: 0, products: 0)
+        return (y, ay)
     }
 
     /// Removes from `w` its components along `deflate` and every basis vector (twice, for stability).
