@@ -186,6 +186,9 @@ public enum Isomap {
         return busiest * rows * MemoryLayout<Double>.size
     }
 
+    /// Spare kNN candidates re-ranked in double precision.
+    static let rerankSpare = 8
+
     /// x · y with four accumulators in a fixed order (the same bits for any thread or rank count).
     @inline(__always)
     static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int) -> Double {
@@ -205,9 +208,24 @@ public enum Isomap {
                                   joinComponents: Bool) throws -> (NeighborhoodGraph, Int) {
         let n = points.rows
         let mine = RowPartition(total: n, size: world.size).range(of: world.rank)
-        let block = ExactKNN.search(points, queries: mine, k: neighbors + 1, metric: .euclidean, threads: threads)
-        let knn = block.allGathered(world, total: n)
-        let lists = (0..<n).map { i in Array(knn.indices[i * knn.k + 1..<(i + 1) * knn.k]) }
+        // The float search returns a few spare candidates; they are ranked again by their double
+        // distances (ties by index), so near-ties are decided as an exact double search decides them.
+        let spare = min(n, neighbors + 1 + rerankSpare)
+        let block = ExactKNN.search(points, queries: mine, k: spare, metric: .euclidean, threads: threads)
+        var own = [Int32](repeating: 0, count: mine.count * neighbors)
+        own.withUnsafeMutableBufferPointer { out in
+            ParallelFor.chunks(count: mine.count, chunkSize: 256, threads: threads) { _, items in
+                for r in items {
+                    let i = mine.lowerBound + r
+                    let candidates = block.indices[r * spare..<(r + 1) * spare].map(Int.init).filter { $0 != i && $0 >= 0 }
+                    let ranked = candidates.map { (NeighborhoodGraph.distance(points, i, $0), $0) }
+                        .sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                    for c in 0..<neighbors { out[r * neighbors + c] = Int32(ranked[c].1) }
+                }
+            }
+        }
+        let gathered = world.size > 1 ? world.allgather(own) : own
+        let lists = (0..<n).map { i in Array(gathered[i * neighbors..<(i + 1) * neighbors]) }
         let graph = NeighborhoodGraph(points: points, lists: lists)
         let (labels, components) = graph.componentLabels()
         guard components > 1 else { return (graph, 1) }
