@@ -20,12 +20,12 @@ let package = Package(
         // MARK: Public modules (the products): the program, the job, and the two building blocks
         // other programs can use on their own.
         .executableTarget(name: "n2d-mpi", dependencies: [
-            "N2D", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "N2D", "TSNE", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: readme),
         .target(name: "N2D", dependencies: [
             "Collectives", "LinearAlgebra", "Storage", "TextFeatures", "Datasets", "Autoencoder", "Neighbors",
-            "UMAP", "Clustering", "Evaluation", "Plotting",
+            "UMAP", "TSNE", "Clustering", "Evaluation", "Plotting",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: readme),
         .target(name: "Collectives", dependencies: ["CMPI", "CMPIShims"], exclude: readme),
@@ -44,6 +44,7 @@ let package = Package(
         .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS", "Randomness"], exclude: readme),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: readme),
         .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: readme),
+        .target(name: "TSNE", dependencies: ["Neighbors", "Randomness", "LinearAlgebra", "Collectives"], exclude: readme),
         .target(name: "Isomap", dependencies: ["Collectives", "LinearAlgebra", "Neighbors", "Randomness"], exclude: readme),
 
         // MARK: C glue: Open MPI, OpenBLAS and zlib as system libraries, and the C the Swift needs.
@@ -86,11 +87,14 @@ let package = Package(
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Randomness", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Randomness", "Evaluation", "Clustering", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
+        .testTarget(name: "TSNETests", dependencies: ["TSNE", "Neighbors", "Randomness", "Evaluation", "Collectives", "LinearAlgebra",
+                                                      "Storage", "TestSupport"]),
         .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Evaluation", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),
         .testTarget(name: "IsomapTests", dependencies: ["Isomap", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "isomap-check"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"]),
-        .testTarget(name: "N2DTests", dependencies: ["N2D", "Collectives", "Datasets", "TestSupport"]),
+        .testTarget(name: "N2DTests", dependencies: ["N2D", "Autoencoder", "Clustering", "Collectives", "Datasets", "LinearAlgebra", "Storage", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["TestSupport"]),
         // The bad-input catalogue, write failures and rank failures through the real n2d-mpi (docs/RELIABILITY.md).

@@ -14,12 +14,21 @@ Subcommands (each prints one JSON object on stdout):
            5000-1024-512-256-10 (ReLU hidden, linear bottleneck and output, MSE, Adam 1e-3, batch 32,
            validation on the first 2000 test rows); encoder -> codes; umap-learn UMAP(n_neighbors=50,
            n_components=5, min_dist=0), seeded (random_state=13, single thread) unless --umap-parallel;
-           DBSCAN(eps=1, min_samples=50); KMeans(5, random_state=13). Writes codes.npy, umap.npy and
+           DBSCAN(eps=1, min_samples=50); KMeans(5, random_state=13); the t-SNE of the codes the
+           tutorial draws its pictures on (TSNE(n_components=2, random_state=13); --no-maps skips it,
+           as n2d-mpi's --no-plots). Writes codes.npy, umap.npy and
            labels.csv (the columns n2d-mpi writes) into DIR, then measures them as `measure` does.
   train    --input CSV [--epochs 3] [--max-rows N]
            Only the vectorize and Keras stages of `run` (same data, network, batch and seed), printing
            each epoch's seconds as Keras's fit saw them: the training benchmark's reference
            (Scripts/bench/train-job.sh).
+  predict  --input CSV [--epochs 1] [--max-rows N] [--small 100]
+           The predict benchmark's reference (Scripts/bench/predict.sh): fits as `run` does (seeded
+           umap-learn; the epoch count only changes the weights, not the cost of placing rows), then
+           times placing the test half: CountVectorizer.transform of the cleaned reviews, the Keras
+           encoder, umap-learn's transform, KMeans.predict, and DBSCAN's nearest core sample within eps
+           (scikit-learn's DBSCAN has no predict; this is n2d-mpi's rule). Then the same for the first
+           --small test reviews, a request a service would see. Prints the seconds of each phase.
   measure  --dir DIR
            Quality of a finished run (n2d-mpi's or this script's) from DIR's codes.npy, umap.npy and
            labels.csv: trustworthiness (scikit-learn, k=10, 5,000 rows drawn with seed 13), silhouette of
@@ -155,6 +164,12 @@ def run(a):
     dbscan = DBSCAN(eps=1.0, min_samples=50).fit_predict(embedding)
     kmeans = KMeans(n_clusters=5, random_state=SEED).fit_predict(embedding)
     lap("cluster")
+    if not a.no_maps:
+        # The tutorial draws its pictures on a t-SNE of the codes, as n2d-mpi's imdb preset does
+        # (--map tsne): the same work on both sides (the drawing itself is negligible beside it).
+        from sklearn.manifold import TSNE
+        TSNE(n_components=2, random_state=SEED).fit_transform(codes)
+        lap("plots")
     seconds["total"] = time.perf_counter() - start
 
     os.makedirs(a.output_dir, exist_ok=True)
@@ -236,6 +251,54 @@ def measure_dir(directory):
     return out
 
 
+def predict(a):
+    from sklearn.cluster import DBSCAN, KMeans
+    from sklearn.neighbors import NearestNeighbors
+    import umap
+    words = stop_words()
+    rows, train, x_train, x_val = vectorized(a)
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.model_selection import train_test_split
+    vectorizer = CountVectorizer(stop_words="english", max_features=a.max_features)
+    vectorizer.fit([clean(rows[i][0], words) for i in train])
+    _, test = train_test_split(range(len(rows)), test_size=0.5, random_state=SEED)
+    encoder, _, _ = fit(x_train, x_val, a.epochs, a.verbose)
+    codes = encoder.predict(x_train, batch_size=1024, verbose=0)
+    reducer = umap.UMAP(n_neighbors=50, n_components=5, min_dist=0.0, metric="euclidean", random_state=SEED)
+    embedding = reducer.fit_transform(codes)
+    dbscan = DBSCAN(eps=1.0, min_samples=50).fit(embedding)
+    kmeans = KMeans(n_clusters=5, random_state=SEED).fit(embedding)
+    cores = embedding[dbscan.core_sample_indices_]
+    core_labels = dbscan.labels_[dbscan.core_sample_indices_]
+    nearest_core = NearestNeighbors(n_neighbors=1).fit(cores) if len(cores) else None
+
+    def place(ids):
+        seconds, mark = {}, time.perf_counter()
+        start = mark
+
+        def lap(stage):
+            nonlocal mark
+            now = time.perf_counter()
+            seconds[stage] = now - mark
+            mark = now
+        x = vectorizer.transform([clean(rows[i][0], words) for i in ids]).astype(np.float32).toarray()
+        lap("vectorize")
+        new_codes = encoder.predict(x, batch_size=1024, verbose=0)
+        lap("encode")
+        new_embedding = reducer.transform(new_codes)
+        lap("transform")
+        kmeans.predict(new_embedding)
+        if nearest_core is not None:
+            distance, index = nearest_core.kneighbors(new_embedding)
+            np.where(distance[:, 0] <= 1.0, core_labels[index[:, 0]], -1)
+        lap("assign")
+        seconds["total"] = time.perf_counter() - start
+        return seconds
+
+    return {"test_rows": len(test), "test": place(test), "small_rows": a.small, "small": place(test[: a.small]),
+            "versions": versions()}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -249,6 +312,7 @@ def main():
     r.add_argument("--umap-parallel", action="store_true",
                    help="unseeded umap-learn on all cores (faster, not reproducible)")
     r.add_argument("--verbose", action="store_true", help="Keras per-epoch lines on stderr")
+    r.add_argument("--no-maps", action="store_true", help="skip the t-SNE of the codes the pictures are drawn on")
     t = commands.add_parser("train")
     t.add_argument("--input", required=True)
     t.add_argument("--epochs", type=int, default=3)
@@ -256,12 +320,20 @@ def main():
     t.add_argument("--max-features", type=int, default=5000)
     t.add_argument("--validation-rows", type=int, default=2000)
     t.add_argument("--verbose", action="store_true")
+    p = commands.add_parser("predict")
+    p.add_argument("--input", required=True)
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--max-rows", type=int, default=0)
+    p.add_argument("--max-features", type=int, default=5000)
+    p.add_argument("--validation-rows", type=int, default=2000)
+    p.add_argument("--small", type=int, default=100)
+    p.add_argument("--verbose", action="store_true")
     m = commands.add_parser("measure")
     m.add_argument("--dir", required=True)
     a = parser.parse_args()
-    if a.command in ("run", "train"):
+    if a.command in ("run", "train", "predict"):
         sys.stdout = sys.stderr  # keep stdout for the JSON: libraries print progress
-        report = run(a) if a.command == "run" else train_only(a)
+        report = {"run": run, "train": train_only, "predict": predict}[a.command](a)
         sys.stdout = sys.__stdout__
     else:
         report = measure_dir(a.dir)

@@ -43,21 +43,18 @@ struct BatchPool {
         let comm = communicator
         var sparseInput = false, nonZeros = 0
         if case .sparse(let csr) = batch { (sparseInput, nonZeros) = (true, csr.nonZeroCount) }
-        var send: [Float] = [batch.rows, nonZeros, comm.machine, comm.localRank, computeRanks].map(Self.bits)
+        var send = ExchangeWriter()
+        send.integers([batch.rows, nonZeros, comm.machine, comm.localRank, computeRanks])
         switch batch {
-        case .sparse(let csr):
-            send += (0..<csr.rows).lazy.map { Self.bits(csr.nonZeros(inRow: $0)) }
-            send += csr.columnIndices.lazy.map { Float(bitPattern: UInt32(bitPattern: $0)) }
-            send += csr.values
-        case .dense(let m):
-            send += m.storage
+        case .sparse(let csr): send.rows(csr)
+        case .dense(let m): send.values(m.storage)
         }
-        let all = comm.allgather(send)
+        let all = comm.allgather(send.floats)
         // Each rank's block: header, then its rows.
         var blocks: [(start: Int, rows: Int, nonZeros: Int, machine: Int, localRank: Int, computeRanks: Int)] = []
         var cursor = 0
         for _ in 0..<comm.size {
-            let h = (0..<Self.headerCount).map { Self.integer(all[cursor + $0]) }
+            let h = (0..<Self.headerCount).map { ExchangeReader.integer(all[cursor + $0]) }
             blocks.append((cursor + Self.headerCount, h[0], h[1], h[2], h[3], h[4]))
             cursor += Self.headerCount + (sparseInput ? h[0] + 2 * h[1] : h[0] * batch.cols)
         }
@@ -77,10 +74,10 @@ struct BatchPool {
             var seen = [Bool](repeating: false, count: batch.cols)
             for (r, b) in blocks.enumerated() {
                 let columns = b.start + b.rows
-                for k in 0..<b.nonZeros { seen[Self.integer(all[columns + k])] = true }
+                for k in 0..<b.nonZeros { seen[ExchangeReader.integer(all[columns + k])] = true }
                 guard computer[r] == comm.rank else { continue }
-                for i in 0..<b.rows { rowPointers.append(rowPointers.last! + Self.integer(all[b.start + i])) }
-                columnIndices += (0..<b.nonZeros).map { Int32(Self.integer(all[columns + $0])) }
+                for i in 0..<b.rows { rowPointers.append(rowPointers.last! + ExchangeReader.integer(all[b.start + i])) }
+                columnIndices += (0..<b.nonZeros).map { Int32(ExchangeReader.integer(all[columns + $0])) }
                 values += all[(columns + b.nonZeros)..<(columns + 2 * b.nonZeros)]
             }
             let csr = CSRMatrix(rows: rowPointers.count - 1, cols: batch.cols, rowPointers: rowPointers,
@@ -94,7 +91,4 @@ struct BatchPool {
             return Pooled(batch: .dense(Matrix(rows: rows, cols: batch.cols, storage: storage)), columns: [], computed: computed)
         }
     }
-
-    private static func bits(_ value: Int) -> Float { Float(bitPattern: UInt32(value)) }
-    private static func integer(_ value: Float) -> Int { Int(value.bitPattern) }
 }

@@ -62,7 +62,7 @@ public enum Dataset {
             inputRows: source.rowCount, counts: counts)
     }
 
-    private static func open(_ format: DataFormat, _ spec: DatasetSpec) throws -> RowSource {
+    static func open(_ format: DataFormat, _ spec: DatasetSpec) throws -> RowSource {
         switch format {
         case .textCSV: return try TextCSVSource(spec)
         case .numericCSV: return try NumericCSVSource(spec)

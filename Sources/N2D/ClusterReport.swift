@@ -1,4 +1,18 @@
+import Clustering
 import Foundation
+
+/// The fitted clusterers, as a model keeps them.
+public struct ClusterAssignments {
+    public var kmeans: KMeansAssignment?
+    public var mixture: MixtureAssignment?
+    public var dbscan: DBSCANAssignment?
+
+    public init(kmeans: KMeansAssignment? = nil, mixture: MixtureAssignment? = nil, dbscan: DBSCANAssignment? = nil) {
+        self.kmeans = kmeans
+        self.mixture = mixture
+        self.dbscan = dbscan
+    }
+}
 
 /// What the cluster stage found: per clusterer its labels (all rows), sizes, scores and time.
 public struct ClusterReport {
@@ -42,6 +56,8 @@ public struct ClusterReport {
     /// Plain-language remarks for the user (the auto eps chosen, a degenerate DBSCAN result).
     public var notes: [String]
     public var seconds: Double
+    /// What places new points into these clusters (the model's clusterers; DBSCAN's on rank 0 only).
+    public var assignments = ClusterAssignments()
 
     /// The `cluster` section of metrics.json.
     public var metricsSection: [String: Any] {

@@ -27,6 +27,7 @@ public enum ClusterStage {
         let ownRows = points.rows(partition.range(of: world.rank))
         var notes: [String] = []
         var outcomes: [ClusterReport.Outcome] = []
+        var assignments = ClusterAssignments()
 
         try world.agreeing("cluster (settings)") {
             if settings.kmeansClusters > points.rows {
@@ -45,7 +46,9 @@ public enum ClusterStage {
         }
         let dbscan = try world.agreeing("cluster (DBSCAN)") { () -> ClusterReport.Outcome? in
             guard world.rank == 0 else { return nil }
-            return try runDBSCAN(points, settings: settings, threads: threads, notes: &notes)
+            let (outcome, assignment) = try runDBSCAN(points, settings: settings, threads: threads, notes: &notes)
+            assignments.dbscan = assignment
+            return outcome
         }
         outcomes.append(try broadcast(dbscan, world: world))
 
@@ -56,6 +59,7 @@ public enum ClusterStage {
             try KMeans(clusters: settings.kmeansClusters, initializations: settings.kmeansInitializations,
                        seed: settings.seed, threads: threads).fit(points: ownRows, world: world)
         }
+        assignments.kmeans = KMeansAssignment(centroids: kmeans.centroids)
         outcomes.append(ClusterReport.Outcome(
             name: "kmeans", labels: gatherLabels(kmeans.labels, world: world), sizes: kmeans.sizes,
             seconds: seconds(since: kmeansStart),
@@ -66,6 +70,7 @@ public enum ClusterStage {
             let gmm = try world.agreeing("cluster (Gaussian mixture)") {
                 try GaussianMixture(components: settings.gmmComponents, seed: settings.seed, threads: threads).fit(points: ownRows, world: world)
             }
+            assignments.mixture = MixtureAssignment(weights: gmm.weights, means: gmm.means, covariances: gmm.covariances)
             outcomes.append(ClusterReport.Outcome(
                 name: "gmm", labels: gatherLabels(gmm.labels, world: world), sizes: gmm.sizes,
                 seconds: seconds(since: gmmStart),
@@ -73,7 +78,8 @@ public enum ClusterStage {
         }
 
         var report = ClusterReport(rows: points.rows, dims: points.cols, outcomes: outcomes,
-                                   labelsSource: trueLabels?.path, notes: world.rank == 0 ? notes : [], seconds: 0)
+                                   labelsSource: trueLabels?.path, notes: world.rank == 0 ? notes : [], seconds: 0,
+                                   assignments: assignments)
         try world.agreeing("cluster (scores and files)") {
             guard world.rank == 0 else { return }
             try score(&report, points: points, trueLabels: trueLabels, settings: settings)
@@ -85,7 +91,8 @@ public enum ClusterStage {
     }
 
     /// DBSCAN on all rows (rank 0), with the auto eps and the plain-language warnings.
-    private static func runDBSCAN(_ points: Matrix, settings: ClusterSettings, threads: Int, notes: inout [String]) throws -> ClusterReport.Outcome {
+    private static func runDBSCAN(_ points: Matrix, settings: ClusterSettings, threads: Int,
+                                  notes: inout [String]) throws -> (ClusterReport.Outcome, DBSCANAssignment) {
         let start = DispatchTime.now()
         let minSamples = settings.dbscanMinSamples
         var details: [String: Any] = ["min_samples": minSamples]
@@ -109,8 +116,9 @@ public enum ClusterStage {
             let noise = result.noiseCount == 0 ? "and no noise" : String(format: "and %.1f%% noise", 100 * result.noiseShare)
             notes.append("DBSCAN (eps \(format(eps)), min_samples \(minSamples)) found a single cluster \(noise): eps is too large for this embedding to separate groups. Try --dbscan-eps auto or a smaller --dbscan-eps.")
         }
-        return ClusterReport.Outcome(name: "dbscan", labels: result.labels, sizes: result.sizes, noiseShare: result.noiseShare,
-                                     seconds: seconds(since: start), details: details)
+        return (ClusterReport.Outcome(name: "dbscan", labels: result.labels, sizes: result.sizes, noiseShare: result.noiseShare,
+                                      seconds: seconds(since: start), details: details),
+                DBSCANAssignment(eps: eps, points: points, result: result))
     }
 
     /// ACC/NMI/ARI against the true labels (when given) and the silhouette, for every clusterer.

@@ -106,8 +106,20 @@ public struct RunBehaviour: Codable, Equatable, Sendable {
     public var baselines = false
     /// Draw the PNG plots.
     public var plots = true
+    /// What the 2-d maps of the plots are drawn on.
+    public var map: MapMethod = .umap
 
     public init() {}
+}
+
+/// The 2-d map the plots are drawn on: a t-SNE of the codes (scikit-learn's defaults, as the
+/// tutorial pipeline draws its pictures) or a 2-d UMAP of them (the embedding itself when it is 2-d).
+public enum MapMethod: String, Codable, CaseIterable, Sendable {
+    case tsne
+    case umap
+
+    /// The name in titles and axis labels.
+    public var title: String { self == .tsne ? "t-SNE" : "UMAP" }
 }
 
 /// What the user set on the command line; nil leaves the preset's value. `JobConfiguration.resolve`
@@ -155,6 +167,7 @@ public struct JobOverrides: Sendable {
     public var checkpointEvery: Int?
     public var baselines = false
     public var noPlots = false
+    public var map: MapMethod?
 
     public init() {}
 
@@ -199,5 +212,6 @@ public struct JobOverrides: Sendable {
         job.run.resume = resume
         job.run.baselines = baselines
         job.run.plots = !noPlots
+        set(map, \.run.map)
     }
 }

@@ -31,6 +31,8 @@ public final class JobRunner {
     public private(set) var timer = StageTimer()
     /// The training run's history and model, once `train` has trained.
     public private(set) var trainingResult: TrainingResult?
+    /// The trained autoencoder: this run's, or the checkpoint's when training was skipped.
+    public private(set) var autoencoder: AutoencoderModel?
     /// The whole job (`run`): stage lines numbered "[2/5]", current stages skipped unless
     /// `--force`. Otherwise a stage subcommand: its stage always runs.
     private let wholeJob: Bool
@@ -67,6 +69,10 @@ public final class JobRunner {
         let configuration = job.trainingConfiguration(inputWidth: data.shard.columns)
         let codes = try stages.run(.train, fingerprint: fingerprint, reuse: {
             say(2, "train: skipped, codes.npy matches this configuration (--force recomputes)")
+            autoencoder = try world.agreeing("read \(TrainStage.checkpointFile)") { () -> AutoencoderModel in
+                let checkpoint = try CheckpointFile.read(path: directory + "/" + TrainStage.checkpointFile)
+                return AutoencoderModel(architecture: checkpoint.header.architecture, parameters: checkpoint.parameters)
+            }
             return try RootMatrix.read(directory + "/codes.npy", world: world)
         }, compute: {
             say(2, "train \(configuration.architecture) for \(configuration.epochs) epochs, batch \(configuration.batchSize)")
@@ -77,6 +83,7 @@ public final class JobRunner {
                                    configuration: configuration, outputDirectory: directory)
             }
             trainingResult = output.result
+            autoencoder = output.result.model
             return RootMatrix.broadcast(output.allCodes ?? Matrix(rows: 0, cols: 0), world: world)
         })
         return StageValue(matrix: codes, fingerprint: fingerprint)

@@ -32,6 +32,14 @@ public enum Pipeline {
         }
         let sourceIDs = world.gather(data.shard.training.sourceRows.map(Int64.init), root: 0)?.map { String($0) }
         let clusterReport = try runner.cluster(embedding, truth: truth, sourceIDs: sourceIDs)
+        try world.agreeing("write \(ModelFile.name)") {
+            guard world.rank == 0, let autoencoder = runner.autoencoder else { return }
+            let model = N2DModel(job: job, architecture: autoencoder.architecture, parameters: autoencoder.parameters,
+                                 vocabulary: data.shard.vocabulary?.terms, labelNames: data.shard.labelNames,
+                                 inputRows: data.shard.inputRows, trainingCodes: codes.matrix, trainingEmbedding: embedding.matrix,
+                                 clusters: clusterReport.assignments)
+            try AtomicFile.write(try ModelFile.encode(model), to: job.outputDirectory + "/" + ModelFile.name)
+        }
 
         var baselines: [BaselineResult] = []
         if job.run.baselines {
@@ -44,7 +52,7 @@ public enum Pipeline {
         if job.run.plots {
             Console.say("[5/5] plots")
             try runner.time("plots") {
-                try RunPlots.draw(directory: job.outputDirectory, codes: codes.matrix, embedding: embedding.matrix, umap: job.umap,
+                try RunPlots.draw(directory: job.outputDirectory, codes: codes.matrix, embedding: embedding.matrix, job: job,
                                   report: clusterReport, truth: truth, world: world)
             }
         }
@@ -78,20 +86,24 @@ enum OutputDirectory {
     /// failure before any work starts.
     static func prepare(_ directory: String, world: Communicator) throws {
         try world.agreeing("output directory") {
-            guard world.rank == 0 else { return }
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
-                throw FileError(path: directory, problem: "is a file; --output-dir must name a directory")
-            }
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                let cause = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
-                throw FileError(path: directory, problem: "cannot create the output directory (\(cause ?? error.localizedDescription))")
-            }
-            guard access(directory, W_OK) == 0 else {
-                throw FileError(path: directory, problem: "the output directory is not writable")
-            }
+            if world.rank == 0 { try create(directory) }
+        }
+    }
+
+    /// Creates `directory` when missing and checks that it is a writable directory (one rank's work).
+    static func create(_ directory: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw FileError(path: directory, problem: "is a file; --output-dir must name a directory")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            let cause = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+            throw FileError(path: directory, problem: "cannot create the output directory (\(cause ?? error.localizedDescription))")
+        }
+        guard access(directory, W_OK) == 0 else {
+            throw FileError(path: directory, problem: "the output directory is not writable")
         }
     }
 }

@@ -27,6 +27,7 @@ public enum Preset: String, CaseIterable, Codable, Sendable {
             job.cluster.dbscanEps = .fixed(1)
             job.cluster.kmeansClusters = 5
             job.cluster.gmmComponents = 0
+            job.run.map = .tsne
         case .fashionMNIST:
             job.data = DatasetSpec(path: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", format: .idx,
                                    labelColumn: .none, testSize: 0)
@@ -38,6 +39,7 @@ public enum Preset: String, CaseIterable, Codable, Sendable {
             job.cluster.dbscanEps = .auto
             job.cluster.kmeansClusters = 10
             job.cluster.gmmComponents = 10
+            job.run.map = .umap
         }
         job.training.bottleneck = 10
         job.umap.minDist = 0

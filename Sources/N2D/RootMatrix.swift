@@ -3,9 +3,9 @@ import LinearAlgebra
 import Storage
 
 /// A matrix that rank 0 holds (read from a file or computed there) made whole on every rank.
-enum RootMatrix {
+public enum RootMatrix {
     /// Rank 0's `matrix` on every rank (the others may pass an empty one).
-    static func broadcast(_ matrix: Matrix, world: Communicator) -> Matrix {
+    public static func broadcast(_ matrix: Matrix, world: Communicator) -> Matrix {
         guard world.size > 1 else { return matrix }
         var shape = [Int64(matrix.rows), Int64(matrix.cols)]
         world.broadcast(&shape, root: 0)
@@ -15,7 +15,7 @@ enum RootMatrix {
     }
 
     /// Rank 0 reads a `.npy` matrix and every rank gets it; a read error ends every rank with its message.
-    static func read(_ path: String, world: Communicator) throws -> Matrix {
+    public static func read(_ path: String, world: Communicator) throws -> Matrix {
         let matrix = try world.agreeing("read \(path)") { () -> Matrix in
             world.rank == 0 ? try NPY.readMatrix(path: path) : Matrix(rows: 0, cols: 0)
         }

@@ -2,43 +2,56 @@ import Collectives
 import Foundation
 import LinearAlgebra
 import Plotting
+import TSNE
 import UMAP
 
 /// The run's pictures (rank 0 writes them): `loss.png` (training and validation loss per epoch) and
-/// 2-d maps of the codes — the embedding itself when it is 2-d, else a 2-d UMAP of the codes —
+/// 2-d maps of the codes — a t-SNE of the codes (`--map tsne`, scikit-learn's defaults, as the
+/// tutorial pipeline), or the embedding itself when it is 2-d, else a 2-d UMAP of the codes —
 /// coloured by DBSCAN (`map_dbscan.png`), KMeans (`map_kmeans.png`), the mixture (`map_gmm.png`)
-/// and the true labels (`map_true_labels.png`). The 2-d map uses min_dist at least 0.1: with 0 (the
+/// and the true labels (`map_true_labels.png`). The 2-d UMAP uses min_dist at least 0.1: with 0 (the
 /// clustering setting) UMAP packs each cluster so tightly that a picture shows a few dots.
 enum RunPlots {
     /// `codes` and `embedding`: every row's, on every rank.
-    static func draw(directory: String, codes: Matrix, embedding: Matrix, umap: UMAPParameters, report: ClusterReport,
+    static func draw(directory: String, codes: Matrix, embedding: Matrix, job: JobConfiguration, report: ClusterReport,
                      truth: TrueLabels?, world: Communicator) throws {
-        let map: Matrix
-        if embedding.cols == 2 {
-            map = embedding
-        } else {
-            var parameters = umap
-            parameters.components = 2
-            parameters.minDist = max(parameters.minDist, 0.1)
-            map = try UMAP.fit(codes: codes, parameters: parameters, world: world, threads: BLAS.threads).embedding
-        }
+        let method = job.run.map
+        let map = try twoDimensional(codes, embedding: embedding, job: job, world: world)
+        let (name, axis) = ("a 2-d \(method.title) of the codes", method.title)
         try world.agreeing("plots") {
             guard world.rank == 0 else { return }
             try drawLoss(directory: directory)
             let x = (0..<map.rows).map { map[$0, 0] }, y = (0..<map.rows).map { map[$0, 1] }
             for outcome in report.outcomes {
-                let title = "N2D: \(outcome.name.uppercased()) clusters on a 2-d UMAP of the codes"
-                try ScatterPlot(title: title, xLabel: "UMAP 1", yLabel: "UMAP 2", x: x, y: y, labels: outcome.labels)
+                let title = "N2D: \(outcome.name.uppercased()) clusters on \(name)"
+                try ScatterPlot(title: title, xLabel: "\(axis) 1", yLabel: "\(axis) 2", x: x, y: y, labels: outcome.labels)
                     .write(to: directory + "/map_\(outcome.name).png")
             }
             if let truth {
                 let codes = truth.codes
                 var names: [Int: String] = [:]
                 for (code, label) in zip(codes, truth.labels) where names[code] == nil { names[code] = label }
-                try ScatterPlot(title: "True labels on a 2-d UMAP of the codes", xLabel: "UMAP 1", yLabel: "UMAP 2",
+                try ScatterPlot(title: "True labels on \(name)", xLabel: "\(axis) 1", yLabel: "\(axis) 2",
                                 x: x, y: y, labels: codes, labelNames: names)
                     .write(to: directory + "/map_true_labels.png")
             }
+        }
+    }
+
+    /// The 2-d map of the codes the pictures are drawn on (a collective).
+    static func twoDimensional(_ codes: Matrix, embedding: Matrix, job: JobConfiguration, world: Communicator) throws -> Matrix {
+        switch job.run.map {
+        case .tsne:
+            var parameters = TSNEParameters()
+            parameters.seed = UInt64(job.seed)
+            Console.say("plots: t-SNE of the codes (\(codes.rows) rows, \(parameters.maxIterations) iterations)")
+            return try TSNE.fit(codes, parameters: parameters, world: world, threads: BLAS.threads).embedding
+        case .umap:
+            if embedding.cols == 2 { return embedding }
+            var parameters = job.umap
+            parameters.components = 2
+            parameters.minDist = max(parameters.minDist, 0.1)
+            return try UMAP.fit(codes: codes, parameters: parameters, world: world, threads: BLAS.threads).embedding
         }
     }
 

@@ -78,7 +78,7 @@ public enum RunSummary {
         }
         var text = stages.render() + "\n\n" + clusters.render()
         for note in report.cluster.notes { text += "\nnote: " + note }
-        text += "\n\nartifacts in \(directory): labels.csv codes.npy umap.npy history.csv metrics.json model.ckpt config.json *.png"
+        text += "\n\nartifacts in \(directory): labels.csv codes.npy umap.npy history.csv metrics.json model.n2d model.ckpt config.json *.png"
         return text
     }
 }

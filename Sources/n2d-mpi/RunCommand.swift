@@ -1,6 +1,8 @@
 import ArgumentParser
 import N2D
 
+extension MapMethod: ExpressibleByArgument {}
+
 /// `n2d-mpi run` (the default): the whole N2D job.
 struct RunCommand: JobCommand {
     static let configuration = CommandConfiguration(
@@ -9,8 +11,9 @@ struct RunCommand: JobCommand {
         discussion: """
         Stages whose artifacts in --output-dir were made with the same configuration are skipped \
         (--force recomputes), so a second run with another --dbscan-eps only re-clusters. Artifacts: \
-        labels.csv, codes.npy, umap.npy, history.csv, metrics.json, model.ckpt, config.json, \
-        stages.json, true_labels.csv, vocabulary.tsv, loss.png, map_*.png.
+        labels.csv, codes.npy, umap.npy, history.csv, metrics.json, model.n2d (for `predict`), \
+        model.ckpt (for --resume), config.json, stages.json, true_labels.csv, vocabulary.tsv, loss.png, \
+        map_*.png.
 
         Examples:
           n2d-mpi run --preset imdb --input "data/IMDB Dataset.csv"
@@ -35,6 +38,9 @@ struct RunCommand: JobCommand {
     @Flag(help: "Skip the PNG plots.")
     var noPlots = false
 
+    @Option(help: "What the plots' 2-d maps are drawn on: tsne (a t-SNE of the codes, as the tutorial pipeline) or umap (default: \(Preset.defaults { $0.run.map.rawValue })).")
+    var map: MapMethod?
+
     func apply(to overrides: inout JobOverrides) {
         jobOptions.apply(to: &overrides)
         data.apply(to: &overrides)
@@ -44,6 +50,7 @@ struct RunCommand: JobCommand {
         overrides.force = force
         overrides.baselines = baselines
         overrides.noPlots = noPlots
+        overrides.map = map
     }
 
     func validate() throws { try validateJob() }

@@ -19,7 +19,8 @@ struct N2DCommand: ParsableCommand {
         OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; more ranks than cores needs --oversubscribe \
         (Scripts/n2d-mpirun sets both).
         """,
-        subcommands: [RunCommand.self, VectorizeCommand.self, TrainCommand.self, EmbedCommand.self, ClusterCommand.self, DoctorCommand.self],
+        subcommands: [RunCommand.self, VectorizeCommand.self, TrainCommand.self, EmbedCommand.self, ClusterCommand.self, PredictCommand.self,
+                      ModelCommand.self, MapCommand.self, DoctorCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

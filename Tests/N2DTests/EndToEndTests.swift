@@ -29,7 +29,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(first.stdout.contains("clusterer"), "no summary table: \(first.stdout)")
 
         // Every artifact exists and parses.
-        for name in ["labels.csv", "codes.npy", "umap.npy", "history.csv", "metrics.json", "model.ckpt", "config.json",
+        for name in ["labels.csv", "codes.npy", "umap.npy", "history.csv", "metrics.json", "model.n2d", "model.ckpt", "config.json",
                      "vocabulary.tsv", "true_labels.csv", "loss.png", "map_dbscan.png", "map_kmeans.png", "map_true_labels.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + name), "missing \(name)")
         }
@@ -65,6 +65,16 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(config["preset"] as? String, "imdb")
         let png = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/map_kmeans.png")).prefix(8))
         XCTAssertEqual(png, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+
+        // The held-out reviews placed into the run's clusters with its model.
+        let predicted = dir + "/predicted"
+        let predict = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi",
+                                               ["predict", "--model", dir, "--split", "test", "--output-dir", predicted], timeout: 300)
+        XCTAssertEqual(predict.status, 0, predict.stderr)
+        XCTAssertEqual(try npyShape(predicted + "/umap.npy"), [1500, 5], "the 1,500 test reviews, in the run's 5 dimensions")
+        let placed = try String(contentsOfFile: predicted + "/labels.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(placed.first, "row,source_id,true_label,dbscan,kmeans,gmm,gmm_probability")
+        XCTAssertEqual(placed.count, 1 + 1500)
 
         // The same run again skips training and embedding; a new eps only re-clusters.
         let umapBefore = try FileManager.default.attributesOfItem(atPath: dir + "/umap.npy")[.modificationDate] as? Date

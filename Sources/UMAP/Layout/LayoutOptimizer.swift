@@ -101,8 +101,7 @@ public struct LayoutOptimizer {
                             var squared: Float = 0
                             for t in 0..<dim { let u = current[t] - other[t]; squared += u * u }
                             if squared > 0 {
-                                let pb = fastPower(squared, b)
-                                let coefficient = -2 * a * b * (pb / squared) / (a * pb + 1)
+                                let coefficient = LayoutGradient.attraction(squared: squared, a: a, b: b)
                                 for t in 0..<dim {
                                     let step = clip(coefficient * (current[t] - other[t])) * alpha
                                     current[t] += step
@@ -118,7 +117,7 @@ public struct LayoutOptimizer {
                                 squared = 0
                                 for t in 0..<dim { let u = current[t] - other[t]; squared += u * u }
                                 if squared > 0 {
-                                    let coefficient = 2 * b / ((0.001 + squared) * (a * fastPower(squared, b) + 1))
+                                    let coefficient = LayoutGradient.repulsion(squared: squared, a: a, b: b)
                                     for t in 0..<dim { current[t] += clip(coefficient * (current[t] - other[t])) * alpha }
                                 }
                             }
@@ -130,7 +129,7 @@ public struct LayoutOptimizer {
         }
     }
 
-    @inline(__always) private func clip(_ value: Float) -> Float { min(max(value, -4), 4) }
+    @inline(__always) private func clip(_ value: Float) -> Float { LayoutGradient.clip(value) }
 
     /// delta = Σ_c (copy_c − start), split over threads by element range.
     private func sumMoves(copies: [Float], start: [Float], into delta: inout [Float], chunks: Int, threads: Int) {
