@@ -45,6 +45,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: readme),
         .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: readme),
         .target(name: "TSNE", dependencies: ["Neighbors", "Randomness", "LinearAlgebra", "Collectives"], exclude: readme),
+        .target(name: "Isomap", dependencies: ["Collectives", "LinearAlgebra", "Neighbors", "Randomness"], exclude: readme),
 
         // MARK: C glue: Open MPI, OpenBLAS and zlib as system libraries, and the C the Swift needs.
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
@@ -71,6 +72,9 @@ let package = Package(
             "Autoencoder", "Collectives", "LinearAlgebra", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tests/Executables/ae-bench"),
+        // Isomap over the ranks on an .npy (IsomapTests compares 1, 2 and 4 ranks).
+        .executableTarget(name: "isomap-check", dependencies: ["Isomap", "Collectives", "LinearAlgebra", "Storage"],
+                          path: "Tests/Executables/isomap-check"),
 
         // MARK: Tests: one target per module (Tests/<Module>Tests), plus the whole-program suites.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -87,6 +91,7 @@ let package = Package(
                                                       "Storage", "TestSupport"]),
         .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Evaluation", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),
+        .testTarget(name: "IsomapTests", dependencies: ["Isomap", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "isomap-check"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"]),
         .testTarget(name: "N2DTests", dependencies: ["N2D", "Autoencoder", "Clustering", "Collectives", "Datasets", "LinearAlgebra", "Storage", "TestSupport"],
                     exclude: ["Fixtures"]),
