@@ -25,7 +25,7 @@ let package = Package(
         ], exclude: readme),
         .target(name: "N2D", dependencies: [
             "Collectives", "LinearAlgebra", "Storage", "TextFeatures", "Datasets", "Autoencoder", "Neighbors",
-            "UMAP", "TSNE", "Clustering", "Evaluation", "Plotting",
+            "UMAP", "TSNE", "Isomap", "Clustering", "Evaluation", "Plotting",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: readme),
         .target(name: "Collectives", dependencies: ["CMPI", "CMPIShims"], exclude: readme),

@@ -1,5 +1,6 @@
 import Collectives
 import Foundation
+import Isomap
 import LinearAlgebra
 import Neighbors
 import Storage
@@ -52,12 +53,60 @@ public enum EmbedStage {
     static func metrics(_ result: UMAPResult, parameters p: UMAPParameters, codes: Matrix, world: Communicator, threads: Int,
                         seconds: Double) -> [String: Any] {
         [
-            "rows": codes.rows, "input_dims": codes.cols,
+            "method": "umap", "rows": codes.rows, "input_dims": codes.cols,
             "components": p.components, "neighbors": p.neighbors, "min_dist": Double(p.minDist),
             "spread": Double(p.spread), "epochs": result.epochs, "metric": p.metric.rawValue,
             "knn": result.knnMethod.rawValue, "knn_requested": p.knn.rawValue, "initialisation": result.initialisation,
             "seed": Int(p.seed), "ranks": world.size, "threads_per_rank": threads, "graph_edges": result.edges,
             "seconds": result.seconds.merging(["total": seconds]) { $1 },
         ]
+    }
+
+    /// Isomap of `codes` (whole on every rank), exact or landmark as `settings` asks (auto: exact
+    /// while the squared geodesic distances fit in half the machine's memory); a collective. Rank 0
+    /// writes `umap.npy` (the embedding, the name the later stages read) and the "embed" section.
+    public static func runIsomap(codes: Matrix, settings: IsomapSettings, seed: UInt64, outputDirectory: String,
+                                 world: Communicator) throws -> Matrix {
+        let started = Date()
+        let threads = BLAS.threads
+        let landmarks = landmarkCount(settings, rows: codes.rows, world: world)
+        Console.say("embed: " + (landmarks.map { "landmark Isomap, \($0) landmarks" } ?? "exact Isomap")
+                    + " (\(codes.rows) rows, \(settings.neighbors) neighbours → \(settings.components) dimensions) on \(world.size) rank(s) × \(threads) thread(s)")
+        let result = try world.agreeing("embed: Isomap") { () -> IsomapResult in
+            if let landmarks {
+                return try Isomap.fitLandmarks(points: codes, neighbors: settings.neighbors, components: settings.components,
+                                               landmarks: landmarks, world: world, threads: threads, seed: seed)
+            }
+            return try Isomap.fit(points: codes, neighbors: settings.neighbors, components: settings.components,
+                                  world: world, threads: threads, seed: seed)
+        }
+        if result.graphComponents > 1 {
+            Console.say("embed: warning: the \(settings.neighbors)-neighbour graph had \(result.graphComponents) components; they were joined at their closest pairs (as scikit-learn); a larger --isomap-neighbors connects them")
+        }
+        if !result.lanczosConverged { Console.say("embed: warning: the eigensolver stopped before converging; the embedding is approximate") }
+        let embedding = result.matrix
+        try world.agreeing("embed: write artifacts") {
+            guard world.rank == 0 else { return }
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+            try AtomicFile.write(NPY.encode(embedding), to: outputDirectory + "/umap.npy")
+            var section: [String: Any] = [
+                "method": "isomap", "rows": codes.rows, "input_dims": codes.cols, "components": settings.components,
+                "neighbors": settings.neighbors, "eigenvalues": result.eigenvalues, "graph_components": result.graphComponents,
+                "lanczos_converged": result.lanczosConverged, "ranks": world.size, "threads_per_rank": threads,
+                "seconds": result.seconds.merging(["total": Date().timeIntervalSince(started)]) { $1 },
+            ]
+            section["landmarks"] = landmarks ?? NSNull()
+            section["reconstruction_error"] = result.reconstructionError.isNaN ? NSNull() : result.reconstructionError
+            try MetricsFile.update(directory: outputDirectory, section: "embed", value: section)
+        }
+        return embedding
+    }
+
+    /// nil for exact Isomap, else the landmark count: the user's, or auto's choice.
+    static func landmarkCount(_ settings: IsomapSettings, rows: Int, world: Communicator) -> Int? {
+        if let landmarks = settings.landmarks { return landmarks == 0 ? nil : min(landmarks, rows) }
+        let machine = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        let exact = Double(Isomap.exactKernelBytesPerRank(rows: rows, ranks: world.size)) * Double(world.localSize)
+        return exact <= machine / 2 ? nil : min(2000, rows)
     }
 }

@@ -16,6 +16,9 @@ public struct JobConfiguration: Codable, Equatable, Sendable {
     public var data: DatasetSpec
     public var training: TrainingSettings
     public var umap: UMAPParameters
+    /// Which manifold the embed stage learns (UMAP, or Isomap as the tutorial's alternative).
+    public var manifold: ManifoldMethod
+    public var isomap: IsomapSettings
     public var cluster: ClusterSettings
     public var run: RunBehaviour
 
@@ -27,6 +30,8 @@ public struct JobConfiguration: Codable, Equatable, Sendable {
         data = DatasetSpec(path: "")
         training = TrainingSettings()
         umap = UMAPParameters()
+        manifold = .umap
+        isomap = IsomapSettings()
         cluster = ClusterSettings()
         run = RunBehaviour()
         preset.apply(to: &self)
@@ -94,6 +99,25 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public init() {}
 }
 
+/// The manifold the embed stage learns from the codes; its output is `umap.npy` either way (the
+/// name the later stages read), and metrics.json's "embed" section says which method made it.
+public enum ManifoldMethod: String, Codable, CaseIterable, Sendable {
+    case umap
+    case isomap
+}
+
+/// Isomap's settings (scikit-learn's `Isomap(n_neighbors, n_components)`, as the tutorial calls it).
+public struct IsomapSettings: Codable, Equatable, Sendable {
+    /// Neighbours of each point in the graph (the point itself not counted, as scikit-learn).
+    public var neighbors = 50
+    public var components = 5
+    /// Landmark Isomap with this many landmarks; nil: auto (exact while the squared geodesic
+    /// distances fit in half the machine's memory, else 2,000 landmarks).
+    public var landmarks: Int?
+
+    public init() {}
+}
+
 /// How a run goes about its work, not what it computes: no stage's fingerprint includes it.
 public struct RunBehaviour: Codable, Equatable, Sendable {
     /// Recompute every stage even when its artifacts match the configuration.
@@ -154,6 +178,11 @@ public struct JobOverrides: Sendable {
     public var umapEpochs: Int?
     public var umapMetric: NeighborMetric?
     public var knn: KNNMethod?
+    public var manifold: ManifoldMethod?
+    public var isomapNeighbors: Int?
+    public var isomapComponents: Int?
+    /// Landmarks; 0 asks for exact Isomap, nil keeps auto.
+    public var isomapLandmarks: Int?
     // clustering
     public var dbscanEps: ClusterSettings.Eps?
     public var dbscanMinSamples: Int?
@@ -201,6 +230,10 @@ public struct JobOverrides: Sendable {
         if let umapEpochs { job.umap.epochs = umapEpochs }
         set(umapMetric, \.umap.metric)
         set(knn, \.umap.knn)
+        set(manifold, \.manifold)
+        set(isomapNeighbors, \.isomap.neighbors)
+        set(isomapComponents, \.isomap.components)
+        if let isomapLandmarks { job.isomap.landmarks = isomapLandmarks }
         set(dbscanEps, \.cluster.dbscanEps)
         set(dbscanMinSamples, \.cluster.dbscanMinSamples)
         set(kmeansClusters, \.cluster.kmeansClusters)

@@ -96,6 +96,13 @@ public final class JobRunner {
             say(3, "embed: skipped, umap.npy matches this configuration")
             return try RootMatrix.read(directory + "/umap.npy", world: world)
         }, compute: {
+            if job.manifold == .isomap {
+                say(3, "embed: Isomap to \(job.isomap.components) dimensions, \(job.isomap.neighbors) neighbours")
+                return try timer.time("embed") {
+                    try EmbedStage.runIsomap(codes: codes.matrix, settings: job.isomap, seed: UInt64(job.seed),
+                                             outputDirectory: directory, world: world)
+                }
+            }
             say(3, "embed: UMAP to \(job.umap.components) dimensions, \(job.umap.neighbors) neighbours")
             return try timer.time("embed") {
                 try EmbedStage.run(codes: codes.matrix, parameters: job.umap, outputDirectory: directory,

@@ -30,6 +30,11 @@ extension JobConfiguration {
         }
         if run.checkpointEvery < 1 { throw ConfigurationError("--checkpoint-every", "must be at least 1 (got \(run.checkpointEvery))") }
         do { try umap.validate() } catch let error as UMAPError { throw ConfigurationError(error) }
+        if isomap.neighbors < 1 { throw ConfigurationError("--isomap-neighbors", "must be at least 1 (got \(isomap.neighbors))") }
+        if isomap.components < 1 { throw ConfigurationError("--isomap-components", "must be at least 1 (got \(isomap.components))") }
+        if let landmarks = isomap.landmarks, landmarks < 0 {
+            throw ConfigurationError("--isomap-landmarks", "must be 0 (exact), a positive count, or auto (got \(landmarks))")
+        }
         if case .fixed(let eps) = c.dbscanEps, !(eps > 0) {
             throw ConfigurationError("--dbscan-eps", "must be a positive number or 'auto' (got \(eps))")
         }

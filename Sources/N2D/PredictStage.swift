@@ -45,6 +45,9 @@ public enum PredictStage {
         var timer = StageTimer()
         let started = Date()
         let model = try timer.time("model") { try broadcastModel(from: options.modelDirectory, world: world) }
+        guard model.job.manifold == .umap else {
+            throw RankFailure(rank: 0, stage: "predict", message: "the model's embedding is \(model.job.manifold.rawValue): predict places new rows into UMAP embeddings only (Isomap's out-of-sample extension is not built yet); run with --manifold umap for a model predict can use")
+        }
         var spec = model.job.data
         if let input = options.input, input != spec.path {
             spec.path = input

@@ -24,6 +24,8 @@ public enum Preset: String, CaseIterable, Codable, Sendable {
             job.training.batchSize = 32
             job.umap.components = 5
             job.umap.neighbors = 50
+            job.isomap.components = 5
+            job.isomap.neighbors = 50
             job.cluster.dbscanEps = .fixed(1)
             job.cluster.kmeansClusters = 5
             job.cluster.gmmComponents = 0
@@ -36,6 +38,8 @@ public enum Preset: String, CaseIterable, Codable, Sendable {
             job.training.batchSize = 256
             job.umap.components = 10
             job.umap.neighbors = 20
+            job.isomap.components = 10
+            job.isomap.neighbors = 20
             job.cluster.dbscanEps = .auto
             job.cluster.kmeansClusters = 10
             job.cluster.gmmComponents = 10

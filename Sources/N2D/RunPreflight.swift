@@ -8,7 +8,11 @@ enum RunPreflight {
     /// Agreed on every rank: throws a `RankFailure` naming the flag when `rows` cannot satisfy it.
     static func check(_ job: JobConfiguration, rows: Int, world: Communicator) throws {
         try world.agreeing("check settings against the data") {
-            try job.umap.validate(rows: rows)
+            if job.manifold == .umap {
+                try job.umap.validate(rows: rows)
+            } else if job.isomap.neighbors >= rows || job.isomap.components >= rows {
+                throw PreflightError("--isomap-neighbors (\(job.isomap.neighbors)) and --isomap-components (\(job.isomap.components)) must be below the \(rows) training rows")
+            }
             let cluster = job.cluster
             guard cluster.kmeansClusters <= rows else {
                 throw PreflightError("--kmeans-clusters is \(cluster.kmeansClusters) but the data has only \(rows) training rows; choose at most \(rows)")

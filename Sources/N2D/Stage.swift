@@ -1,5 +1,6 @@
 import Collectives
 import Foundation
+import UMAP
 
 /// One stage of the job as the ledger knows it: its name, the slice of the job configuration its
 /// results depend on, the files it leaves in the output directory, and the stages that read them.
@@ -18,7 +19,10 @@ public struct Stage: Sendable {
 
     public static let train = Stage(name: "train", artifacts: ["codes.npy", "history.csv", TrainStage.checkpointFile],
                                     downstream: ["embed", "cluster"]) { SeededSettings(settings: $0.training, seed: $0.seed) }
-    public static let embed = Stage(name: "embed", artifacts: ["umap.npy"], downstream: ["cluster"]) { $0.umap }
+    public static let embed = Stage(name: "embed", artifacts: ["umap.npy"], downstream: ["cluster"]) {
+        $0.manifold == .umap ? EmbedSettings(method: .umap, umap: $0.umap, isomap: nil)
+                             : EmbedSettings(method: .isomap, umap: nil, isomap: $0.isomap)
+    }
     public static let cluster = Stage(name: "cluster", artifacts: [LabelsFile.name], downstream: []) { $0.cluster }
 
     /// The fingerprint of this stage's results for `job`, made from `upstream` (the fingerprint of
@@ -26,6 +30,13 @@ public struct Stage: Sendable {
     public func fingerprint(_ job: JobConfiguration, upstream: String) -> String {
         StageLedger.fingerprint(settings(job), upstream: upstream)
     }
+}
+
+/// The embed stage's slice: the chosen method and its settings only.
+struct EmbedSettings: Encodable {
+    var method: ManifoldMethod
+    var umap: UMAPParameters?
+    var isomap: IsomapSettings?
 }
 
 /// Settings that do not hold the job's seed themselves, with it.

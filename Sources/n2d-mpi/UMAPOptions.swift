@@ -5,9 +5,23 @@ import UMAP
 
 extension NeighborMetric: ExpressibleByArgument {}
 extension KNNMethod: ExpressibleByArgument {}
+extension ManifoldMethod: ExpressibleByArgument {}
 
-/// The UMAP flags, shared by `embed` and `run`.
+/// The embed stage's flags (UMAP's, and Isomap's as the alternative), shared by `embed` and `run`.
 struct UMAPOptions: ParsableArguments {
+    @Option(help: "The manifold learnt from the codes: umap, or isomap (scikit-learn's Isomap, the tutorial's alternative); its embedding is written to umap.npy either way (default \(Preset.defaults { $0.manifold.rawValue })).")
+    var manifold: ManifoldMethod?
+
+    @Option(help: "Isomap: neighbours of each point, the point itself not counted as scikit-learn (default: \(Preset.defaults { $0.isomap.neighbors })).")
+    var isomapNeighbors: Int?
+
+    @Option(help: "Isomap: dimensions of the embedding (default: \(Preset.defaults { $0.isomap.components })).")
+    var isomapComponents: Int?
+
+    @Option(help: ArgumentHelp("Isomap: landmarks (landmark Isomap), 0 for exact Isomap, or auto: exact while the squared geodesic distances fit in half the machine's memory, else 2,000 landmarks; the choice is printed.",
+                               valueName: "N|auto"))
+    var isomapLandmarks = "auto"
+
     @Option(help: "Dimensions of the UMAP embedding (default: \(Preset.defaults { $0.umap.components })).")
     var umapComponents: Int?
 
@@ -27,6 +41,9 @@ struct UMAPOptions: ParsableArguments {
     var knn: KNNMethod?
 
     func validate() throws {
+        if isomapLandmarks != "auto", Int(isomapLandmarks) == nil {
+            throw ValidationError("--isomap-landmarks must be 'auto', 0 (exact) or a number of landmarks (got '\(isomapLandmarks)').")
+        }
         if umapEpochs != "auto", Int(umapEpochs) == nil {
             throw ValidationError("--umap-epochs must be 'auto' or a positive whole number (got '\(umapEpochs)').")
         }
@@ -39,5 +56,9 @@ struct UMAPOptions: ParsableArguments {
         overrides.umapEpochs = Int(umapEpochs)
         overrides.umapMetric = umapMetric
         overrides.knn = knn
+        overrides.manifold = manifold
+        overrides.isomapNeighbors = isomapNeighbors
+        overrides.isomapComponents = isomapComponents
+        overrides.isomapLandmarks = Int(isomapLandmarks)
     }
 }
