@@ -16,6 +16,8 @@ public struct BaselineResult {
     public var nmi: Double?
     public var ari: Double?
     public var seconds: Double
+    /// Every row's cluster (rank 0; nil elsewhere).
+    public var labels: [Int]?
 
     var json: [String: Any] {
         var entry: [String: Any] = ["name": name, "clusters": clusters, "inertia": inertia, "seconds": seconds]
@@ -39,6 +41,21 @@ enum Baselines {
         return [raw, onCodes]
     }
 
+    /// Every rank's rows on every rank, in row order, in the same representation (a collective).
+    static func allGathered(_ features: FeatureMatrix, world: Communicator) -> FeatureMatrix {
+        switch features {
+        case .dense(let m):
+            return .dense(Matrix(rows: world.allreduce(m.rows, op: .sum), cols: m.cols, storage: world.allgather(m.storage)))
+        case .sparse(let m):
+            let lengths = world.allgather((0..<m.rows).map { Int64(m.nonZeros(inRow: $0)) })
+            var pointers = [0]
+            pointers.reserveCapacity(lengths.count + 1)
+            for length in lengths { pointers.append(pointers.last! + Int(length)) }
+            return .sparse(CSRMatrix(rows: lengths.count, cols: m.cols, rowPointers: pointers,
+                                     columnIndices: world.allgather(m.columnIndices), values: world.allgather(m.values)))
+        }
+    }
+
     /// The rows as a dense matrix (sparse counts are expanded; a rank holds only its own rows).
     static func densified(_ features: FeatureMatrix) -> Matrix {
         switch features {
@@ -53,7 +70,7 @@ enum Baselines {
         let result = try KMeans(clusters: clusters, seed: seed, threads: BLAS.threads).fit(points: points, world: world)
         let labels = world.gather(result.labels.map(Int64.init), root: 0)?.map { Int($0) }
         var baseline = BaselineResult(name: name, clusters: result.sizes.count, inertia: result.inertia,
-                                      seconds: Date().timeIntervalSince(start))
+                                      seconds: Date().timeIntervalSince(start), labels: labels)
         if let labels, let truth {
             let codes = truth.codes
             baseline.accuracy = ClusteringScores.accuracy(truth: codes, predicted: labels)

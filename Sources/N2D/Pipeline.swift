@@ -54,6 +54,10 @@ public enum Pipeline {
             try runner.time("plots") {
                 try RunPlots.draw(directory: job.outputDirectory, codes: codes.matrix, embedding: embedding.matrix, job: job,
                                   report: clusterReport, truth: truth, world: world)
+                if job.run.map == .tsne, let raw = baselines.first {
+                    try RunPlots.drawRawBaseline(directory: job.outputDirectory, features: data.shard.training.features,
+                                                 baseline: raw, job: job, world: world)
+                }
             }
         }
 

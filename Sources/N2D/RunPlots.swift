@@ -38,6 +38,25 @@ enum RunPlots {
         }
     }
 
+    /// The tutorial's first picture (`--baselines` with `--map tsne`): the baseline KMeans on the raw
+    /// features, drawn on a t-SNE of the raw features themselves (sparse counts stay sparse, and
+    /// start at random as scikit-learn requires), `map_baseline_raw_kmeans.png`. A collective.
+    static func drawRawBaseline(directory: String, features: FeatureMatrix, baseline: BaselineResult, job: JobConfiguration,
+                                world: Communicator) throws {
+        let all = Baselines.allGathered(features, world: world)
+        var parameters = TSNEParameters()
+        parameters.seed = UInt64(job.seed)
+        Console.say("plots: t-SNE of the raw features (\(all.rows) rows × \(all.cols) columns)")
+        let map = try TSNE.fit(all, parameters: parameters, world: world, threads: BLAS.threads).embedding
+        try world.agreeing("plots: raw baseline") {
+            guard world.rank == 0, let labels = baseline.labels else { return }
+            let x = (0..<map.rows).map { map[$0, 0] }, y = (0..<map.rows).map { map[$0, 1] }
+            try ScatterPlot(title: "Baseline: KMeans (\(baseline.clusters)) of the raw features, on their t-SNE",
+                            xLabel: "t-SNE 1", yLabel: "t-SNE 2", x: x, y: y, labels: labels)
+                .write(to: directory + "/map_baseline_raw_kmeans.png")
+        }
+    }
+
     /// The 2-d map of the codes the pictures are drawn on (a collective).
     static func twoDimensional(_ codes: Matrix, embedding: Matrix, job: JobConfiguration, world: Communicator) throws -> Matrix {
         switch job.run.map {
