@@ -50,6 +50,22 @@ public struct JobConfiguration: Codable, Equatable, Sendable {
         return job
     }
 
+    /// Reads a configuration written by this or an earlier n2d-mpi (a model's header, a
+    /// `config.json`): a setting added since is absent there and keeps its default.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(preset: try c.decode(Preset.self, forKey: .preset))
+        seed = try c.decodeIfPresent(UInt32.self, forKey: .seed) ?? seed
+        outputDirectory = try c.decodeIfPresent(String.self, forKey: .outputDirectory) ?? outputDirectory
+        data = try c.decodeIfPresent(DatasetSpec.self, forKey: .data) ?? data
+        training = try c.decodeIfPresent(TrainingSettings.self, forKey: .training) ?? training
+        umap = try c.decodeIfPresent(UMAPParameters.self, forKey: .umap) ?? umap
+        manifold = try c.decodeIfPresent(ManifoldMethod.self, forKey: .manifold) ?? .umap
+        isomap = try c.decodeIfPresent(IsomapSettings.self, forKey: .isomap) ?? isomap
+        cluster = try c.decodeIfPresent(ClusterSettings.self, forKey: .cluster) ?? cluster
+        run = try c.decodeIfPresent(RunBehaviour.self, forKey: .run) ?? run
+    }
+
     private mutating func propagateSeed() {
         data.seed = seed
         umap.seed = UInt64(seed)
@@ -134,6 +150,17 @@ public struct RunBehaviour: Codable, Equatable, Sendable {
     public var map: MapMethod = .umap
 
     public init() {}
+
+    /// A setting added since the writer's n2d-mpi keeps its default.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        force = try c.decodeIfPresent(Bool.self, forKey: .force) ?? force
+        resume = try c.decodeIfPresent(Bool.self, forKey: .resume) ?? resume
+        checkpointEvery = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? checkpointEvery
+        baselines = try c.decodeIfPresent(Bool.self, forKey: .baselines) ?? baselines
+        plots = try c.decodeIfPresent(Bool.self, forKey: .plots) ?? plots
+        map = try c.decodeIfPresent(MapMethod.self, forKey: .map) ?? map
+    }
 }
 
 /// The 2-d map the plots are drawn on: a t-SNE of the codes (scikit-learn's defaults, as the

@@ -105,14 +105,13 @@ public enum Initialisation {
             let aw = products(w)
             var small = [Double](repeating: 0, count: b * b)
             for p in 0..<b { for q in 0..<b { small[p * b + q] = dot(w[p], aw[q]) } }
-            let (values, vectors) = jacobiEigen(small, n: b)
-            let orderIdx = (0..<b).sorted { values[$0] > values[$1] }
-            ritz = orderIdx.map { k in
+            // Eigenpairs of the small projected matrix, largest first (LAPACK, as the Lanczos solvers).
+            guard let (current, vectors) = DistributedLanczos.symmetricEigen(small, size: b) else { break }
+            ritz = vectors.map { y in
                 var out = [Double](repeating: 0, count: d)
-                for p in 0..<b { let c = vectors[p * b + k]; for r in 0..<d { out[r] += c * w[p][r] } }
+                for p in 0..<b { let c = y[p]; for r in 0..<d { out[r] += c * w[p][r] } }
                 return out
             }
-            let current = orderIdx.map { values[$0] }
             let scale = max(abs(current[0]), 1e-300)
             let settled = (0..<count).allSatisfy { abs(current[$0] - previous[$0]) <= 1e-12 * scale }
             previous = current
@@ -158,45 +157,5 @@ public enum Initialisation {
                 if norm > 0 { for r in 0..<v[j].count { v[j][r] /= norm } }
             }
         }
-    }
-
-    /// Eigenvalues and eigenvectors (columns of the returned row-major matrix) of a symmetric n × n
-    /// matrix by cyclic Jacobi rotations.
-    static func jacobiEigen(_ matrix: [Double], n: Int) -> ([Double], [Double]) {
-        var a = matrix
-        var v = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { v[i * n + i] = 1 }
-        for _ in 0..<100 {
-            var off = 0.0
-            for p in 0..<n { for q in p + 1..<max(n, p + 1) { off += a[p * n + q] * a[p * n + q] } }
-            var diagonal = 0.0
-            for p in 0..<n { diagonal += a[p * n + p] * a[p * n + p] }
-            if off <= 1e-30 * max(diagonal, 1e-300) { break }
-            for p in 0..<n {
-                for q in p + 1..<max(n, p + 1) {
-                    let apq = a[p * n + q]
-                    if apq == 0 { continue }
-                    let theta = (a[q * n + q] - a[p * n + p]) / (2 * apq)
-                    let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
-                    let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                    for k in 0..<n {
-                        let akp = a[k * n + p], akq = a[k * n + q]
-                        a[k * n + p] = c * akp - s * akq
-                        a[k * n + q] = s * akp + c * akq
-                    }
-                    for k in 0..<n {
-                        let apk = a[p * n + k], aqk = a[q * n + k]
-                        a[p * n + k] = c * apk - s * aqk
-                        a[q * n + k] = s * apk + c * aqk
-                    }
-                    for k in 0..<n {
-                        let vkp = v[k * n + p], vkq = v[k * n + q]
-                        v[k * n + p] = c * vkp - s * vkq
-                        v[k * n + q] = s * vkp + c * vkq
-                    }
-                }
-            }
-        }
-        return ((0..<n).map { a[$0 * n + $0] }, v)
     }
 }

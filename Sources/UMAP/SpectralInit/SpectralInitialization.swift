@@ -88,17 +88,19 @@ public enum SpectralInitialization {
         for r in 0..<n { for s in pointers[r]..<pointers[r + 1] { values[s] /= rootDegree[r] * rootDegree[Int(columns[s])] } }
         let total = rootDegree.reduce(0) { $0 + $1 * $1 }.squareRoot()
         let trivial = rootDegree.map { $0 / total }
-        let steps = max(2 * (dim + 1) + 1, min(Int(Double(n).squareRoot()), 64))
-        let solver = Lanczos(steps: steps, restarts: 8, tolerance: 1e-4)
-        guard let vectors = solver.largest(count: dim, n: n, deflate: trivial, random: &random, apply: { x, y in
-            for r in 0..<n {
+        // The Lanczos of the package (as Isomap's), on this one process; its eigenvalues lie in [−1, 1],
+        // so the relative tolerance is umap-learn's absolute one.
+        let solver = DistributedLanczos(steps: max(2 * dim + 16, min(Int(Double(n).squareRoot()), 64)), restarts: 8, tolerance: 1e-4)
+        let start = (0..<n).map { _ in Double(random.nextNormalFloat()) }
+        guard let found = solver.largest(count: dim, n: n, start: start, deflate: [trivial], threads: 1, apply: { x in
+            (0..<n).map { r in
                 var sum = 0.0
                 for s in pointers[r]..<pointers[r + 1] { sum += values[s] * x[Int(columns[s])] }
-                y[r] = sum
+                return sum
             }
         }) else { return nil }
         var out = [Double](repeating: 0, count: n * dim)
-        for (t, vector) in vectors.enumerated() { for r in 0..<n { out[r * dim + t] = vector[r] } }
+        for (t, vector) in found.vectors.prefix(dim).enumerated() { for r in 0..<n { out[r * dim + t] = vector[r] } }
         return out.allSatisfy(\.isFinite) ? out : nil
     }
 }
