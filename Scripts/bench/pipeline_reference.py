@@ -136,17 +136,27 @@ def train_only(a):
             "val_loss": history.history["val_loss"], "versions": versions()}
 
 
+class Laps:
+    """Seconds per stage, each from the end of the one before."""
+
+    def __init__(self):
+        self.seconds, self.start = {}, time.perf_counter()
+        self.mark = self.start
+
+    def __call__(self, stage):
+        now = time.perf_counter()
+        self.seconds[stage] = now - self.mark
+        self.mark = now
+
+    def total(self):
+        self.seconds["total"] = time.perf_counter() - self.start
+        return self.seconds
+
+
 def run(a):
     from sklearn.cluster import DBSCAN, KMeans
 
-    seconds, start = {}, time.perf_counter()
-    mark = start
-
-    def lap(stage):
-        nonlocal mark
-        now = time.perf_counter()
-        seconds[stage] = now - mark
-        mark = now
+    lap = Laps()
 
     rows, train, x_train, x_val = vectorized(a)
     lap("vectorize")
@@ -170,7 +180,7 @@ def run(a):
         from sklearn.manifold import TSNE
         TSNE(n_components=2, random_state=SEED).fit_transform(codes)
         lap("plots")
-    seconds["total"] = time.perf_counter() - start
+    seconds = lap.total()
 
     os.makedirs(a.output_dir, exist_ok=True)
     np.save(os.path.join(a.output_dir, "codes.npy"), codes.astype(np.float32))
@@ -273,14 +283,7 @@ def predict(a):
     nearest_core = NearestNeighbors(n_neighbors=1).fit(cores) if len(cores) else None
 
     def place(ids):
-        seconds, mark = {}, time.perf_counter()
-        start = mark
-
-        def lap(stage):
-            nonlocal mark
-            now = time.perf_counter()
-            seconds[stage] = now - mark
-            mark = now
+        lap = Laps()
         x = vectorizer.transform([clean(rows[i][0], words) for i in ids]).astype(np.float32).toarray()
         lap("vectorize")
         new_codes = encoder.predict(x, batch_size=1024, verbose=0)
@@ -292,8 +295,7 @@ def predict(a):
             distance, index = nearest_core.kneighbors(new_embedding)
             np.where(distance[:, 0] <= 1.0, core_labels[index[:, 0]], -1)
         lap("assign")
-        seconds["total"] = time.perf_counter() - start
-        return seconds
+        return lap.total()
 
     return {"test_rows": len(test), "test": place(test), "small_rows": a.small, "small": place(test[: a.small]),
             "versions": versions()}
