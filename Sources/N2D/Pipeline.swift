@@ -53,8 +53,8 @@ public enum Pipeline {
             Console.say("[5/5] plots")
             try runner.time("plots") {
                 try RunPlots.draw(directory: job.outputDirectory, codes: codes.matrix, embedding: embedding.matrix, job: job,
-                                  report: clusterReport, truth: truth, world: world)
-                if job.run.map == .tsne, let raw = baselines.first {
+                                  report: clusterReport, truth: truth, baselines: baselines, world: world)
+                if job.run.map == .tsne, let raw = baselines.first(where: { $0.name == "kmeans on raw features" }) {
                     try RunPlots.drawRawBaseline(directory: job.outputDirectory, features: data.shard.training.features,
                                                  baseline: raw, job: job, world: world)
                 }

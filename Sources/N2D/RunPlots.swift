@@ -13,8 +13,10 @@ import UMAP
 /// clustering setting) UMAP packs each cluster so tightly that a picture shows a few dots.
 enum RunPlots {
     /// `codes` and `embedding`: every row's, on every rank.
+    /// `baselines`: the reference pipeline's (`--baselines`); KMeans of the codes is drawn on the same
+    /// map (`map_baseline_codes_kmeans.png`, the tutorial's fourth picture).
     static func draw(directory: String, codes: Matrix, embedding: Matrix, job: JobConfiguration, report: ClusterReport,
-                     truth: TrueLabels?, world: Communicator) throws {
+                     truth: TrueLabels?, baselines: [BaselineResult], world: Communicator) throws {
         let method = job.run.map
         let map = try twoDimensional(codes, embedding: embedding, job: job, world: world)
         let (name, axis) = ("a 2-d \(method.title) of the codes", method.title)
@@ -26,6 +28,11 @@ enum RunPlots {
                 let title = "N2D: \(outcome.name.uppercased()) clusters on \(name)"
                 try ScatterPlot(title: title, xLabel: "\(axis) 1", yLabel: "\(axis) 2", x: x, y: y, labels: outcome.labels)
                     .write(to: directory + "/map_\(outcome.name).png")
+            }
+            if let onCodes = baselines.first(where: { $0.name == "kmeans on codes" }), let labels = onCodes.labels {
+                try ScatterPlot(title: "Baseline: KMeans (\(onCodes.clusters)) of the codes, on \(name)", xLabel: "\(axis) 1",
+                                yLabel: "\(axis) 2", x: x, y: y, labels: labels)
+                    .write(to: directory + "/map_baseline_codes_kmeans.png")
             }
             if let truth {
                 let codes = truth.codes
