@@ -1,11 +1,11 @@
 import ArgumentParser
 import N2D
 
-/// `n2d-mpi embed`: UMAP of codes.npy (or any .npy matrix) across ranks.
+/// `n2d-mpi embed`: UMAP (or Isomap) of codes.npy (or any .npy matrix) across ranks.
 struct EmbedCommand: JobCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
-        abstract: "UMAP-embed the autoencoder codes (or any .npy matrix) across ranks; writes umap.npy.",
+        abstract: "Embed the autoencoder codes (or any .npy matrix) with UMAP, or Isomap with --manifold isomap, across ranks; writes umap.npy.",
         discussion: """
         Reads codes.npy from --output-dir (written by `train`) or the float32/float64 matrix given by \
         --codes, computes the kNN graph and the UMAP layout on all ranks, and writes umap.npy \
