@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Clustering", dependencies: ["LinearAlgebra", "Collectives", "COpenBLAS", "Randomness"], exclude: readme),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: readme),
         .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: readme),
-        .target(name: "TSNE", dependencies: ["Neighbors", "LinearAlgebra", "Collectives"], exclude: readme),
+        .target(name: "TSNE", dependencies: ["Neighbors", "LinearAlgebra", "Collectives", "Randomness"], exclude: readme),
 
         // MARK: C glue: Open MPI, OpenBLAS and zlib as system libraries, and the C the Swift needs.
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Randomness", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Randomness", "Evaluation", "Clustering", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
-        .testTarget(name: "TSNETests", dependencies: ["TSNE", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
+        .testTarget(name: "TSNETests", dependencies: ["TSNE", "Randomness", "Neighbors", "Evaluation", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),
         .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Evaluation", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),

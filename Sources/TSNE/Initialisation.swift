@@ -1,6 +1,7 @@
 import Foundation
 import LinearAlgebra
 import Neighbors
+import Randomness
 
 /// The starting positions (x0, y0, x1, y1, …) of t-SNE (public for the tests).
 public enum Initialisation {
@@ -62,9 +63,9 @@ public enum Initialisation {
     public static func random(rows: Int, seed: UInt64) -> [Float] {
         var out = [Float](repeating: 0, count: 2 * rows)
         for i in 0..<rows {
-            var g = SeededRandom(seed: seed, 0x75E, UInt64(i))
-            out[2 * i] = 1e-4 * g.normal()
-            out[2 * i + 1] = 1e-4 * g.normal()
+            var g = SeededGenerator(seed: seed, at: 0x75E, UInt64(i))
+            out[2 * i] = 1e-4 * g.nextNormalFloat()
+            out[2 * i + 1] = 1e-4 * g.nextNormalFloat()
         }
         return out
     }

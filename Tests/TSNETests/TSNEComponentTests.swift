@@ -2,6 +2,7 @@ import Collectives
 import Foundation
 import LinearAlgebra
 import Neighbors
+import Randomness
 import TSNE
 import TestSupport
 import XCTest
@@ -11,8 +12,8 @@ import XCTest
 final class TSNEComponentTests: XCTestCase {
     /// Points of `blobs` (3000 × 10, the golden file) or a seeded Gaussian cloud.
     private func cloud(rows: Int, cols: Int, seed: UInt64) -> Matrix {
-        var g = SeededRandom(seed: seed)
-        return Matrix(rows: rows, cols: cols, storage: (0..<rows * cols).map { _ in 3 * g.normal() })
+        var g = SeededGenerator(seed: seed)
+        return Matrix(rows: rows, cols: cols, storage: (0..<rows * cols).map { _ in 3 * g.nextNormalFloat() })
     }
 
     func testEveryRowsEntropyIsTheLogOfThePerplexity() {
@@ -61,12 +62,12 @@ final class TSNEComponentTests: XCTestCase {
     }
 
     func testBarnesHutRepulsionMatchesTheExactSum() {
-        var g = SeededRandom(seed: 11)
+        var g = SeededGenerator(seed: 11)
         // 200 points in three lumps and a spread, as a t-SNE map looks mid-run.
         var positions: [Float] = []
         for i in 0..<200 {
             let lump = Float(i % 3) * 8
-            positions += [lump + 2 * g.normal(), lump / 2 + 2 * g.normal()]
+            positions += [lump + 2 * g.nextNormalFloat(), lump / 2 + 2 * g.nextNormalFloat()]
         }
         let exactTree = BarnesHutTree(positions: positions)
         var worstForce = 0.0, worstZ = 0.0
@@ -107,7 +108,7 @@ final class TSNEComponentTests: XCTestCase {
     func testSparseNeighboursEqualTheDenseOnes() {
         var data = cloud(rows: 250, cols: 12, seed: 2)
         // Sparse-looking rows: about two thirds of the entries zero.
-        var g = SeededRandom(seed: 9)
+        var g = SeededGenerator(seed: 9)
         for e in 0..<data.storage.count where g.below(3) != 0 { data.storage[e] = 0 }
         let k = 15
         let dense = ExactKNN.search(data, queries: 0..<data.rows, k: k + 1, metric: .euclidean)
@@ -125,9 +126,9 @@ final class TSNEComponentTests: XCTestCase {
 
     func testPCAStartHasTheScaledFirstAxis() {
         // An elongated cloud: axis 0 dominant, then axis 1.
-        var g = SeededRandom(seed: 4)
+        var g = SeededGenerator(seed: 4)
         var storage: [Float] = []
-        for _ in 0..<500 { storage += [10 * g.normal(), 3 * g.normal(), g.normal(), 0.5 * g.normal()] }
+        for _ in 0..<500 { storage += [10 * g.nextNormalFloat(), 3 * g.nextNormalFloat(), g.nextNormalFloat(), 0.5 * g.nextNormalFloat()] }
         let data = Matrix(rows: 500, cols: 4, storage: storage)
         let start = Initialisation.pca(data, threads: 2)
         let x = (0..<500).map { Double(start[2 * $0]) }, y = (0..<500).map { Double(start[2 * $0 + 1]) }

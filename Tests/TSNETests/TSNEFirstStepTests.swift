@@ -2,6 +2,7 @@ import Collectives
 import Foundation
 import LinearAlgebra
 import Neighbors
+import Randomness
 import TSNE
 import TestSupport
 import XCTest
@@ -18,8 +19,8 @@ final class TSNEFirstStepTests: XCTestCase {
     private var p: [Double] = []
 
     override func setUpWithError() throws {
-        var g = SeededRandom(seed: 21)
-        data = Matrix(rows: n, cols: d, storage: (0..<n * d).map { i in g.normal() + Float(i / d % 3) * 4 })
+        var g = SeededGenerator(seed: 21)
+        data = Matrix(rows: n, cols: d, storage: (0..<n * d).map { i in g.nextNormalFloat() + Float(i / d % 3) * 4 })
         parameters.perplexity = 5
         parameters.angle = 0
         parameters.initialisation = .random
