@@ -10,6 +10,7 @@ import TSNE
 import UMAP
 
 extension TSNEInitialisation: ExpressibleByArgument {}
+extension TSNEMethod: ExpressibleByArgument {}
 
 /// `n2d-mpi map`: a 2-d map (t-SNE or UMAP) of any .npy matrix across ranks.
 struct MapCommand: ParsableCommand {
@@ -54,6 +55,15 @@ struct MapCommand: ParsableCommand {
     @Option(help: "t-SNE Barnes-Hut angle θ (0 = exact repulsion).")
     var tsneAngle = 0.5
 
+    @Option(help: "t-SNE repulsion: barnes-hut, fft (FFT-accelerated interpolation, FIt-SNE) or auto (fft from \(TSNEParameters.fftThreshold) rows).")
+    var tsneMethod: TSNEMethod = .auto
+
+    @Option(help: "t-SNE fft: the widest interval of the interpolation grid (map units).")
+    var tsneFftIntervalWidth = 1.0
+
+    @Option(help: "t-SNE fft: the fewest intervals per axis.")
+    var tsneFftMinIntervals = 50
+
     @Option(help: "t-SNE start: pca, random, or auto (pca for dense input, random for sparse).")
     var tsneInit: TSNEInitialisation = .auto
 
@@ -85,6 +95,9 @@ struct MapCommand: ParsableCommand {
         p.maxIterations = tsneIterations
         p.learningRate = Double(tsneLearningRate)
         p.angle = tsneAngle
+        p.method = tsneMethod
+        p.interpolation.intervalWidth = tsneFftIntervalWidth
+        p.interpolation.minIntervals = tsneFftMinIntervals
         p.initialisation = tsneInit
         p.knn = knn
         p.seed = UInt64(seed)
@@ -125,6 +138,7 @@ struct MapCommand: ParsableCommand {
                 map = result.embedding
                 summary.append("KL divergence: \(String(format: "%.6f", result.klDivergence))")
                 summary.append("iterations: \(result.iterations)")
+                summary.append("repulsion: \(result.method.rawValue)")
                 summary.append("seconds: " + ["knn", "probabilities", "init", "optimise"]
                     .map { "\($0) \(String(format: "%.2f", result.seconds[$0] ?? 0))" }.joined(separator: ", "))
             case .umap:
