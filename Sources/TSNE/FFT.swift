@@ -41,14 +41,7 @@ public struct FFTPlan: Sendable {
                             let wr = cb[j * step], wi = -sb[j * step]
                             let ar = re + (start + j) * stride + c0, ai = im + (start + j) * stride + c0
                             let br = re + (start + j + half) * stride + c0, bi = im + (start + j + half) * stride + c0
-                            for c in 0..<width {
-                                let xr = ar[c], xi = ai[c], yr = br[c], yi = bi[c]
-                                ar[c] = xr + yr
-                                ai[c] = xi + yi
-                                let dr = xr - yr, di = xi - yi
-                                br[c] = dr * wr - di * wi
-                                bi[c] = dr * wi + di * wr
-                            }
+                            Self.difButterflies(ar, ai, br, bi, width, wr, wi)
                         }
                         start += 2 * half
                     }
@@ -73,14 +66,7 @@ public struct FFTPlan: Sendable {
                             let wr = cb[j * step], wi = sb[j * step]
                             let ar = re + (start + j) * stride + c0, ai = im + (start + j) * stride + c0
                             let br = re + (start + j + half) * stride + c0, bi = im + (start + j + half) * stride + c0
-                            for c in 0..<width {
-                                let yr = br[c] * wr - bi[c] * wi, yi = br[c] * wi + bi[c] * wr
-                                let xr = ar[c], xi = ai[c]
-                                ar[c] = xr + yr
-                                ai[c] = xi + yi
-                                br[c] = xr - yr
-                                bi[c] = xi - yi
-                            }
+                            Self.ditButterflies(ar, ai, br, bi, width, wr, wi)
                         }
                         start += 2 * half
                     }
@@ -89,6 +75,69 @@ public struct FFTPlan: Sendable {
                 }
             }
         }
+    }
+
+    /// a, b ← a + b, (a − b)·w over `width` columns, four at a time.
+    @inline(__always)
+    static func difButterflies(_ ar: UnsafeMutablePointer<Double>, _ ai: UnsafeMutablePointer<Double>,
+                               _ br: UnsafeMutablePointer<Double>, _ bi: UnsafeMutablePointer<Double>,
+                               _ width: Int, _ wr: Double, _ wi: Double) {
+        var c = 0
+        let vr = SIMD4<Double>(repeating: wr), vi = SIMD4<Double>(repeating: wi)
+        while c + 4 <= width {
+            let xr = load(ar + c), xi = load(ai + c), yr = load(br + c), yi = load(bi + c)
+            store(xr + yr, ar + c)
+            store(xi + yi, ai + c)
+            let dr = xr - yr, di = xi - yi
+            store(dr * vr - di * vi, br + c)
+            store(dr * vi + di * vr, bi + c)
+            c += 4
+        }
+        while c < width {
+            let xr = ar[c], xi = ai[c], yr = br[c], yi = bi[c]
+            ar[c] = xr + yr
+            ai[c] = xi + yi
+            let dr = xr - yr, di = xi - yi
+            br[c] = dr * wr - di * wi
+            bi[c] = dr * wi + di * wr
+            c += 1
+        }
+    }
+
+    /// a, b ← a + b·w, a − b·w over `width` columns, four at a time.
+    @inline(__always)
+    static func ditButterflies(_ ar: UnsafeMutablePointer<Double>, _ ai: UnsafeMutablePointer<Double>,
+                               _ br: UnsafeMutablePointer<Double>, _ bi: UnsafeMutablePointer<Double>,
+                               _ width: Int, _ wr: Double, _ wi: Double) {
+        var c = 0
+        let vr = SIMD4<Double>(repeating: wr), vi = SIMD4<Double>(repeating: wi)
+        while c + 4 <= width {
+            let pr = load(br + c), pi = load(bi + c)
+            let yr = pr * vr - pi * vi, yi = pr * vi + pi * vr
+            let xr = load(ar + c), xi = load(ai + c)
+            store(xr + yr, ar + c)
+            store(xi + yi, ai + c)
+            store(xr - yr, br + c)
+            store(xi - yi, bi + c)
+            c += 4
+        }
+        while c < width {
+            let yr = br[c] * wr - bi[c] * wi, yi = br[c] * wi + bi[c] * wr
+            let xr = ar[c], xi = ai[c]
+            ar[c] = xr + yr
+            ai[c] = xi + yi
+            br[c] = xr - yr
+            bi[c] = xi - yi
+            c += 1
+        }
+    }
+
+    @inline(__always) static func load(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
     }
 
     /// The bit reversal of `k` in log₂(size) bits: the row where `forward` leaves X_k.

@@ -5,10 +5,13 @@ import LinearAlgebra
 /// `ints_in_interval` and `min_num_intervals`).
 public struct InterpolationSettings: Equatable, Sendable {
     /// The widest an interval (a box of the grid, map units) may be; the map's extent over this gives
-    /// the intervals per axis.
-    public var intervalWidth: Double = 1
-    /// The fewest intervals per axis.
-    public var minIntervals = 50
+    /// the intervals per axis. openTSNE's default is 1 with FFTs of any size; ours are powers of two,
+    /// so the intervals are rounded up to ⌊M/6⌋ and are often narrower: 1.5 keeps a 25,000-point map
+    /// (extent about 180) on a 1024² grid (intervals 1.08 wide) instead of 2048².
+    public var intervalWidth: Double = 1.5
+    /// The fewest intervals per axis (openTSNE: 50). 40 gives a 256² grid (42 intervals) while the map
+    /// is smaller than 60 units, where the intervals are narrow anyway.
+    public var minIntervals = 40
     /// The interpolation nodes per interval and axis (Lagrange polynomials of degree nodes − 1).
     public static let nodesPerInterval = 3
     /// The largest FFT size per axis (the grid's memory: about 7 · size² doubles).
@@ -64,6 +67,9 @@ public final class InterpolatedRepulsion {
     var px: [Double] = [], py: [Double] = []
     /// Column strips of the FFT (cache-sized).
     static let strip = 16
+    /// Doubles of padding after each grid row: a power-of-two row stride would map a strip's rows
+    /// onto the same cache sets.
+    static let pad = 8
 
     public init(settings: InterpolationSettings = InterpolationSettings()) { self.settings = settings }
 
@@ -83,7 +89,7 @@ public final class InterpolatedRepulsion {
             fftSize = m
             plan = FFTPlan(size: m)
             for e in [0, 1, 2, 3, 4, 5, 6] {
-                let fresh = [Double](repeating: 0, count: m * m)
+                let fresh = [Double](repeating: 0, count: m * (m + Self.pad))
                 switch e {
                 case 0: aRe = fresh
                 case 1: aIm = fresh
@@ -130,39 +136,39 @@ public final class InterpolatedRepulsion {
     /// K's spectrum: K(Δ) = 1 / (1 + h²(dx² + dy²))² at every node lag |dx|, |dy| < nodes, wrapped
     /// (lag −d at M − d), transformed as the charge grids are, times 1 / M² (the inverse's scale).
     private func kernelSpectrum(threads: Int) {
-        let m = fftSize, n = nodes, h2 = spacing * spacing
+        let m = fftSize, ld = m + Self.pad, n = nodes, h2 = spacing * spacing
         aRe.withUnsafeMutableBufferPointer { kr in
             aIm.withUnsafeMutableBufferPointer { ki in
                 let r = kr.baseAddress!, im = ki.baseAddress!
-                r.update(repeating: 0, count: m * m)
-                im.update(repeating: 0, count: m * m)
+                r.update(repeating: 0, count: m * ld)
+                im.update(repeating: 0, count: m * ld)
                 for dy in 0..<n {
                     for dx in 0..<n {
                         let w = 1 / (1 + h2 * Double(dx * dx + dy * dy))
                         let k = w * w
-                        r[dy * m + dx] = k
-                        if dx > 0 { r[dy * m + m - dx] = k }
-                        if dy > 0 { r[(m - dy) * m + dx] = k }
-                        if dx > 0 && dy > 0 { r[(m - dy) * m + m - dx] = k }
+                        r[dy * ld + dx] = k
+                        if dx > 0 { r[dy * ld + m - dx] = k }
+                        if dy > 0 { r[(m - dy) * ld + dx] = k }
+                        if dx > 0 && dy > 0 { r[(m - dy) * ld + m - dx] = k }
                     }
                 }
             }
         }
         forward2D(re: &aRe, im: &aIm, nonzero: m, threads: threads)
         let scale = 1 / Double(m * m)
-        for e in 0..<m * m { kernel[e] = sRe[e] * scale }
+        for e in 0..<m * ld { kernel[e] = sRe[e] * scale }
     }
 
     /// Spreads the four charges of every point onto the nodes of its box (sequential: the sums'
     /// order is the points' order, whatever the threads).
     private func spread() {
-        let m = fftSize
+        let m = fftSize, ld = m + Self.pad
         for buffer in [0, 1, 2, 3] {
             switch buffer {
-            case 0: aRe.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: m * m) }
-            case 1: aIm.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: m * m) }
-            case 2: bRe.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: m * m) }
-            default: bIm.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: m * m) }
+            case 0: aRe.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: m * ld) }
+            case 1: aIm.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: m * ld) }
+            case 2: bRe.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: m * ld) }
+            default: bIm.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: m * ld) }
             }
         }
         aRe.withUnsafeMutableBufferPointer { ar in
@@ -174,7 +180,7 @@ public final class InterpolatedRepulsion {
                             let x = px[i], y = py[i], r2 = x * x + y * y
                             for b in 0..<3 {
                                 let wb = b == 0 ? wy.0 : (b == 1 ? wy.1 : wy.2)
-                                let row = (iy + b) * m + ix
+                                let row = (iy + b) * ld + ix
                                 for a in 0..<3 {
                                     let w = wb * (a == 0 ? wx.0 : (a == 1 ? wx.1 : wx.2))
                                     ar[row + a] += w
@@ -194,22 +200,22 @@ public final class InterpolatedRepulsion {
     /// are zero: along y for the first `nonzero` columns, a transpose into the scratch (s[x][y]), and
     /// along x for every column. The bit-reversed spectrum is left in the scratch.
     private func forward2D(re: inout [Double], im: inout [Double], nonzero: Int, threads: Int) {
-        let m = fftSize, plan = plan!
+        let m = fftSize, ld = m + Self.pad, plan = plan!
         re.withUnsafeMutableBufferPointer { rb in
             im.withUnsafeMutableBufferPointer { ib in
                 sRe.withUnsafeMutableBufferPointer { srb in
                     sIm.withUnsafeMutableBufferPointer { sib in
                         let r = rb.baseAddress!, i = ib.baseAddress!, sr = srb.baseAddress!, si = sib.baseAddress!
                         ParallelFor.chunks(count: nonzero, chunkSize: Self.strip, threads: threads) { _, columns in
-                            plan.forward(re: r, im: i, stride: m, columns: columns)
+                            plan.forward(re: r, im: i, stride: ld, columns: columns)
                         }
-                        Self.transpose(from: (r, i), to: (sr, si), m: m, rows: m, columns: nonzero, threads: threads)
+                        Self.transpose(from: (r, i), to: (sr, si), m: ld, rows: m, columns: nonzero, threads: threads)
                         if nonzero < m {
-                            (sr + nonzero * m).update(repeating: 0, count: (m - nonzero) * m)
-                            (si + nonzero * m).update(repeating: 0, count: (m - nonzero) * m)
+                            (sr + nonzero * ld).update(repeating: 0, count: (m - nonzero) * ld)
+                            (si + nonzero * ld).update(repeating: 0, count: (m - nonzero) * ld)
                         }
                         ParallelFor.chunks(count: m, chunkSize: Self.strip, threads: threads) { _, columns in
-                            plan.forward(re: sr, im: si, stride: m, columns: columns)
+                            plan.forward(re: sr, im: si, stride: ld, columns: columns)
                         }
                     }
                 }
@@ -220,7 +226,7 @@ public final class InterpolatedRepulsion {
     /// Convolves the packed charge grid (re, im) with K: forward, times K's spectrum, inverse. The
     /// potentials land in the grid's first `nodes` rows and columns.
     private func convolve(re: inout [Double], im: inout [Double], threads: Int) {
-        let m = fftSize, n = nodes, plan = plan!
+        let m = fftSize, ld = m + Self.pad, n = nodes, plan = plan!
         forward2D(re: &re, im: &im, nonzero: n, threads: threads)
         re.withUnsafeMutableBufferPointer { rb in
             im.withUnsafeMutableBufferPointer { ib in
@@ -230,18 +236,18 @@ public final class InterpolatedRepulsion {
                             let r = rb.baseAddress!, i = ib.baseAddress!, sr = srb.baseAddress!, si = sib.baseAddress!
                             let k = kb.baseAddress!
                             ParallelFor.chunks(count: m, chunkSize: Self.strip, threads: threads) { _, rows in
-                                for e in rows.lowerBound * m..<rows.upperBound * m {
+                                for e in rows.lowerBound * ld..<rows.upperBound * ld {
                                     sr[e] *= k[e]
                                     si[e] *= k[e]
                                 }
                             }
                             // Inverse along x (the scratch's rows), every column; only rows x < n are needed.
                             ParallelFor.chunks(count: m, chunkSize: Self.strip, threads: threads) { _, columns in
-                                plan.inverse(re: sr, im: si, stride: m, columns: columns)
+                                plan.inverse(re: sr, im: si, stride: ld, columns: columns)
                             }
-                            Self.transpose(from: (sr, si), to: (r, i), m: m, rows: n, columns: m, threads: threads)
+                            Self.transpose(from: (sr, si), to: (r, i), m: ld, rows: n, columns: m, threads: threads)
                             ParallelFor.chunks(count: n, chunkSize: Self.strip, threads: threads) { _, columns in
-                                plan.inverse(re: r, im: i, stride: m, columns: columns)
+                                plan.inverse(re: r, im: i, stride: ld, columns: columns)
                             }
                         }
                     }
@@ -276,7 +282,7 @@ public final class InterpolatedRepulsion {
     /// The repulsion on point i of the last `compute`: (Σ_j q²_ij·(y_i − y_j), Σ_{j≠i} q_ij), q unnormalised.
     public func repulsion(of i: Int) -> (fx: Double, fy: Double, z: Double) {
         guard fftSize > 0 else { return (0, 0, 0) }
-        let m = fftSize
+        let ld = fftSize + Self.pad
         let (ix, iy, wx, wy) = weights(of: i)
         var p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0
         aRe.withUnsafeBufferPointer { ar in
@@ -286,7 +292,7 @@ public final class InterpolatedRepulsion {
                         let wxs = (wx.0, wx.1, wx.2)
                         for b in 0..<3 {
                             let wb = b == 0 ? wy.0 : (b == 1 ? wy.1 : wy.2)
-                            let row = (iy + b) * m + ix
+                            let row = (iy + b) * ld + ix
                             let r0 = wb * wxs.0, r1 = wb * wxs.1, r2 = wb * wxs.2
                             p0 += r0 * ar[row] + r1 * ar[row + 1] + r2 * ar[row + 2]
                             p1 += r0 * ai[row] + r1 * ai[row + 1] + r2 * ai[row + 2]

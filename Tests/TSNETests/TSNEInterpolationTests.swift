@@ -53,34 +53,47 @@ final class TSNEInterpolationTests: XCTestCase {
         return positions
     }
 
+    /// (Σ‖error‖/Σ‖force‖, relative Z error, FFT size) of the grid on `positions` against the exact sum.
+    private func errors(_ positions: [Float], settings: InterpolationSettings) -> (Double, Double, Int) {
+        let grid = InterpolatedRepulsion(settings: settings)
+        grid.compute(positions: positions, threads: 2)
+        var errorSum = 0.0, forceSum = 0.0, zExact = 0.0, zGrid = 0.0
+        for i in 0..<positions.count / 2 {
+            let e = BarnesHutTree.exactRepulsion(of: i, positions: positions)
+            let r = grid.repulsion(of: i)
+            errorSum += ((r.fx - e.fx) * (r.fx - e.fx) + (r.fy - e.fy) * (r.fy - e.fy)).squareRoot()
+            forceSum += (e.fx * e.fx + e.fy * e.fy).squareRoot()
+            zExact += e.z
+            zGrid += r.z
+        }
+        return (errorSum / forceSum, abs(zGrid / zExact - 1), grid.fftSize)
+    }
+
     func testInterpolatedRepulsionMatchesTheExactSum() {
-        for scale: Float in [0.01, 1, 4] {
-            let positions = map(scale: scale, seed: 11)
-            let grid = InterpolatedRepulsion()
-            grid.compute(positions: positions, threads: 2)
-            var errorSum = 0.0, forceSum = 0.0, zExact = 0.0, zGrid = 0.0, worst = 0.0
-            for i in 0..<400 {
-                let e = BarnesHutTree.exactRepulsion(of: i, positions: positions)
-                let r = grid.repulsion(of: i)
-                let error = ((r.fx - e.fx) * (r.fx - e.fx) + (r.fy - e.fy) * (r.fy - e.fy)).squareRoot()
-                let force = (e.fx * e.fx + e.fy * e.fy).squareRoot()
-                errorSum += error
-                forceSum += force
-                worst = max(worst, error / max(force, 1e-300))
-                zExact += e.z
-                zGrid += r.z
-            }
-            print("tsne fft repulsion, scale \(scale): grid \(grid.fftSize)² (\(grid.intervals) intervals), Σ|error|/Σ|force| \(errorSum / forceSum), worst point \(worst), Z \(zGrid) vs \(zExact)")
-            XCTAssertLessThan(errorSum / forceSum, 0.02, "force error at scale \(scale)")
-            XCTAssertEqual(zGrid, zExact, accuracy: 5e-3 * zExact, "Z at scale \(scale)")
+        // The default grid: small maps get narrow intervals; a map 110 wide gets 85 intervals 1.3 wide.
+        for (scale, force, z) in [(Float(0.01), 1e-6, 1e-6), (1, 0.01, 2e-3), (4, 0.08, 0.05)] {
+            let (f, e, m) = errors(map(scale: scale, seed: 11), settings: InterpolationSettings())
+            print("tsne fft repulsion, default grid, scale \(scale): \(m)², Σ‖error‖/Σ‖force‖ \(f), Z error \(e)")
+            XCTAssertLessThan(f, force, "force error at scale \(scale)")
+            XCTAssertLessThan(e, z, "Z error at scale \(scale)")
+        }
+        // Narrower intervals converge to the exact sum.
+        var fine = InterpolationSettings()
+        for (width, force, z) in [(1.0, 0.02, 5e-3), (0.5, 0.01, 1e-3)] {
+            fine.intervalWidth = width
+            let (f, e, m) = errors(map(scale: 4, seed: 11), settings: fine)
+            print("tsne fft repulsion, intervals at most \(width) wide, scale 4: \(m)², Σ‖error‖/Σ‖force‖ \(f), Z error \(e)")
+            XCTAssertLessThan(f, force, "force error, width \(width)")
+            XCTAssertLessThan(e, z, "Z error, width \(width)")
         }
     }
 
     func testGridSizes() {
         let s = InterpolationSettings()
-        XCTAssertEqual(s.grid(extent: 1e-3).fftSize, 512)   // 50 intervals → ⌊512/6⌋ = 85
-        XCTAssertEqual(s.grid(extent: 1e-3).intervals, 85)
-        XCTAssertEqual(s.grid(extent: 100).fftSize, 1024)   // 100 intervals → 170
+        XCTAssertEqual(s.grid(extent: 1e-3).fftSize, 256)   // 40 intervals → ⌊256/6⌋ = 42
+        XCTAssertEqual(s.grid(extent: 1e-3).intervals, 42)
+        XCTAssertEqual(s.grid(extent: 100).fftSize, 512)    // 67 intervals → 85
+        XCTAssertEqual(s.grid(extent: 184).fftSize, 1024)   // 123 intervals → 170
         XCTAssertEqual(s.grid(extent: 1e6).fftSize, InterpolationSettings.maxFFTSize)
     }
 
