@@ -34,19 +34,33 @@ public struct FFTPlan: Sendable {
         var half = size / 2, step = 1
         cosines.withUnsafeBufferPointer { cb in
             sines.withUnsafeBufferPointer { sb in
-                while half >= 1 {
+                // Two stages (spans h and h/2) per pass over the strip: the same butterflies in the same
+                // order as one stage at a time, with half the loads and stores.
+                while half >= 2 {
+                    let quarter = half / 2
                     var start = 0
                     while start < size {
-                        for j in 0..<half {
-                            let wr = cb[j * step], wi = -sb[j * step]
-                            let ar = re + (start + j) * stride + c0, ai = im + (start + j) * stride + c0
-                            let br = re + (start + j + half) * stride + c0, bi = im + (start + j + half) * stride + c0
-                            Self.difButterflies(ar, ai, br, bi, width, wr, wi)
+                        for j in 0..<quarter {
+                            let w1r = cb[j * step], w1i = -sb[j * step]
+                            let w3r = cb[(j + quarter) * step], w3i = -sb[(j + quarter) * step]
+                            let w2r = cb[j * 2 * step], w2i = -sb[j * 2 * step]
+                            let r0 = (start + j) * stride + c0, r1 = r0 + quarter * stride
+                            let r2 = r0 + half * stride, r3 = r1 + half * stride
+                            Self.difPair(re + r0, im + r0, re + r1, im + r1, re + r2, im + r2, re + r3, im + r3, width,
+                                         (w1r, w1i), (w3r, w3i), (w2r, w2i))
                         }
                         start += 2 * half
                     }
-                    half /= 2
-                    step *= 2
+                    half /= 4
+                    step *= 4
+                }
+                if half == 1 {
+                    var start = 0
+                    while start < size {
+                        let ar = re + start * stride + c0, ai = im + start * stride + c0
+                        Self.difButterflies(ar, ai, ar + stride, ai + stride, width, 1, 0)
+                        start += 2
+                    }
                 }
             }
         }
@@ -59,21 +73,113 @@ public struct FFTPlan: Sendable {
         var half = 1, step = size / 2
         cosines.withUnsafeBufferPointer { cb in
             sines.withUnsafeBufferPointer { sb in
+                // With an odd number of stages, the single span-1 stage first (the mirror of `forward`).
+                if size.trailingZeroBitCount % 2 == 1 {
+                    var start = 0
+                    while start < size {
+                        let ar = re + start * stride + c0, ai = im + start * stride + c0
+                        Self.ditButterflies(ar, ai, ar + stride, ai + stride, width, 1, 0)
+                        start += 2
+                    }
+                    half = 2
+                    step = size / 4
+                }
+                // Then two stages (spans h and 2h) per pass.
                 while half < size {
+                    let double = 2 * half
                     var start = 0
                     while start < size {
                         for j in 0..<half {
-                            let wr = cb[j * step], wi = sb[j * step]
-                            let ar = re + (start + j) * stride + c0, ai = im + (start + j) * stride + c0
-                            let br = re + (start + j + half) * stride + c0, bi = im + (start + j + half) * stride + c0
-                            Self.ditButterflies(ar, ai, br, bi, width, wr, wi)
+                            let w2r = cb[j * step], w2i = sb[j * step]
+                            let w1r = cb[j * step / 2], w1i = sb[j * step / 2]
+                            let w3r = cb[(j + half) * step / 2], w3i = sb[(j + half) * step / 2]
+                            let r0 = (start + j) * stride + c0, r1 = r0 + half * stride
+                            let r2 = r0 + double * stride, r3 = r1 + double * stride
+                            Self.ditPair(re + r0, im + r0, re + r1, im + r1, re + r2, im + r2, re + r3, im + r3, width,
+                                         (w2r, w2i), (w1r, w1i), (w3r, w3i))
                         }
-                        start += 2 * half
+                        start += 2 * double
                     }
-                    half *= 2
-                    step /= 2
+                    half *= 4
+                    step /= 4
                 }
             }
+        }
+    }
+
+    typealias Twiddle = (Double, Double)
+
+    /// Two DIF stages on rows 0, 1, 2, 3 (0–2 and 1–3 at span h with w1 and w3, then 0–1 and 2–3 at span h/2 with w2).
+    @inline(__always)
+    static func difPair(_ a0: UnsafeMutablePointer<Double>, _ b0: UnsafeMutablePointer<Double>,
+                        _ a1: UnsafeMutablePointer<Double>, _ b1: UnsafeMutablePointer<Double>,
+                        _ a2: UnsafeMutablePointer<Double>, _ b2: UnsafeMutablePointer<Double>,
+                        _ a3: UnsafeMutablePointer<Double>, _ b3: UnsafeMutablePointer<Double>,
+                        _ width: Int, _ w1: Twiddle, _ w3: Twiddle, _ w2: Twiddle) {
+        var c = 0
+        let v1r = V(repeating: w1.0), v1i = V(repeating: w1.1)
+        let v3r = V(repeating: w3.0), v3i = V(repeating: w3.1)
+        let v2r = V(repeating: w2.0), v2i = V(repeating: w2.1)
+        while c + V.scalarCount <= width {
+            let x0r = loadV(a0 + c), x0i = loadV(b0 + c), x1r = loadV(a1 + c), x1i = loadV(b1 + c)
+            let x2r = loadV(a2 + c), x2i = loadV(b2 + c), x3r = loadV(a3 + c), x3i = loadV(b3 + c)
+            // span h
+            let s0r = x0r + x2r, s0i = x0i + x2i, d0r = x0r - x2r, d0i = x0i - x2i
+            let s1r = x1r + x3r, s1i = x1i + x3i, d1r = x1r - x3r, d1i = x1i - x3i
+            let t2r = d0r * v1r - d0i * v1i, t2i = d0r * v1i + d0i * v1r
+            let t3r = d1r * v3r - d1i * v3i, t3i = d1r * v3i + d1i * v3r
+            // span h/2
+            storeV(s0r + s1r, a0 + c); storeV(s0i + s1i, b0 + c)
+            let e0r = s0r - s1r, e0i = s0i - s1i
+            storeV(e0r * v2r - e0i * v2i, a1 + c); storeV(e0r * v2i + e0i * v2r, b1 + c)
+            storeV(t2r + t3r, a2 + c); storeV(t2i + t3i, b2 + c)
+            let e2r = t2r - t3r, e2i = t2i - t3i
+            storeV(e2r * v2r - e2i * v2i, a3 + c); storeV(e2r * v2i + e2i * v2r, b3 + c)
+            c += V.scalarCount
+        }
+        if c < width {
+            let rest = width - c
+            difButterflies(a0 + c, b0 + c, a2 + c, b2 + c, rest, w1.0, w1.1)
+            difButterflies(a1 + c, b1 + c, a3 + c, b3 + c, rest, w3.0, w3.1)
+            difButterflies(a0 + c, b0 + c, a1 + c, b1 + c, rest, w2.0, w2.1)
+            difButterflies(a2 + c, b2 + c, a3 + c, b3 + c, rest, w2.0, w2.1)
+        }
+    }
+
+    /// Two DIT stages on rows 0, 1, 2, 3 (0–1 and 2–3 at span h with w2, then 0–2 and 1–3 at span 2h with w1 and w3).
+    @inline(__always)
+    static func ditPair(_ a0: UnsafeMutablePointer<Double>, _ b0: UnsafeMutablePointer<Double>,
+                        _ a1: UnsafeMutablePointer<Double>, _ b1: UnsafeMutablePointer<Double>,
+                        _ a2: UnsafeMutablePointer<Double>, _ b2: UnsafeMutablePointer<Double>,
+                        _ a3: UnsafeMutablePointer<Double>, _ b3: UnsafeMutablePointer<Double>,
+                        _ width: Int, _ w2: Twiddle, _ w1: Twiddle, _ w3: Twiddle) {
+        var c = 0
+        let v1r = V(repeating: w1.0), v1i = V(repeating: w1.1)
+        let v3r = V(repeating: w3.0), v3i = V(repeating: w3.1)
+        let v2r = V(repeating: w2.0), v2i = V(repeating: w2.1)
+        while c + V.scalarCount <= width {
+            let x0r = loadV(a0 + c), x0i = loadV(b0 + c), x1r = loadV(a1 + c), x1i = loadV(b1 + c)
+            let x2r = loadV(a2 + c), x2i = loadV(b2 + c), x3r = loadV(a3 + c), x3i = loadV(b3 + c)
+            // span h: 0–1, 2–3 with w2
+            let p1r = x1r * v2r - x1i * v2i, p1i = x1r * v2i + x1i * v2r
+            let p3r = x3r * v2r - x3i * v2i, p3i = x3r * v2i + x3i * v2r
+            let y0r = x0r + p1r, y0i = x0i + p1i, y1r = x0r - p1r, y1i = x0i - p1i
+            let y2r = x2r + p3r, y2i = x2i + p3i, y3r = x2r - p3r, y3i = x2i - p3i
+            // span 2h: 0–2 with w1, 1–3 with w3
+            let q2r = y2r * v1r - y2i * v1i, q2i = y2r * v1i + y2i * v1r
+            let q3r = y3r * v3r - y3i * v3i, q3i = y3r * v3i + y3i * v3r
+            storeV(y0r + q2r, a0 + c); storeV(y0i + q2i, b0 + c)
+            storeV(y0r - q2r, a2 + c); storeV(y0i - q2i, b2 + c)
+            storeV(y1r + q3r, a1 + c); storeV(y1i + q3i, b1 + c)
+            storeV(y1r - q3r, a3 + c); storeV(y1i - q3i, b3 + c)
+            c += V.scalarCount
+        }
+        if c < width {
+            let rest = width - c
+            ditButterflies(a0 + c, b0 + c, a1 + c, b1 + c, rest, w2.0, w2.1)
+            ditButterflies(a2 + c, b2 + c, a3 + c, b3 + c, rest, w2.0, w2.1)
+            ditButterflies(a0 + c, b0 + c, a2 + c, b2 + c, rest, w1.0, w1.1)
+            ditButterflies(a1 + c, b1 + c, a3 + c, b3 + c, rest, w3.0, w3.1)
         }
     }
 
@@ -130,6 +236,18 @@ public struct FFTPlan: Sendable {
             bi[c] = xi - yi
             c += 1
         }
+    }
+
+    /// The vector of the two-stage passes: two doubles, so that their 16 live values fit the 16
+    /// SSE registers of the baseline x86-64 target without spilling.
+    typealias V = SIMD4<Double>
+
+    @inline(__always) static func loadV(_ p: UnsafeMutablePointer<Double>) -> V {
+        UnsafeRawPointer(p).loadUnaligned(as: V.self)
+    }
+
+    @inline(__always) static func storeV(_ v: V, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
     }
 
     @inline(__always) static func load(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {

@@ -66,7 +66,7 @@ public final class InterpolatedRepulsion {
     /// The points' coordinates (centred).
     var px: [Double] = [], py: [Double] = []
     /// Column strips of the FFT (cache-sized).
-    static let strip = 16
+    static let strip = 32
     /// Doubles of padding after each grid row: a power-of-two row stride would map a strip's rows
     /// onto the same cache sets.
     static let pad = 8
