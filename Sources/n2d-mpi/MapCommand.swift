@@ -59,10 +59,10 @@ struct MapCommand: ParsableCommand {
     var tsneMethod: TSNEMethod = .auto
 
     @Option(help: "t-SNE fft: the widest interval of the interpolation grid (map units).")
-    var tsneFftIntervalWidth = 1.0
+    var tsneFftIntervalWidth = InterpolationSettings().intervalWidth
 
     @Option(help: "t-SNE fft: the fewest intervals per axis.")
-    var tsneFftMinIntervals = 50
+    var tsneFftMinIntervals = InterpolationSettings().minIntervals
 
     @Option(help: "t-SNE start: pca, random, or auto (pca for dense input, random for sparse).")
     var tsneInit: TSNEInitialisation = .auto
