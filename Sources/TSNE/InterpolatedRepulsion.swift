@@ -117,13 +117,75 @@ public final class InterpolatedRepulsion {
         convolve(re: &bRe, im: &bIm, threads: threads)
     }
 
+    /// The grid's geometry of the last `compute`.
+    var geometry: Geometry { Geometry(x0: x0 - cx, y0: y0 - cy, spacing: spacing, intervals: intervals) }
+
     /// The first node (x, y) of point i's box and its 3 + 3 Lagrange weights.
     @inline(__always)
     func weights(of i: Int) -> (ix: Int, iy: Int, wx: (Double, Double, Double), wy: (Double, Double, Double)) {
-        // Node coordinate of the point: nodes sit at k + ½ for k = 0 ..< nodes.
-        let gx = (px[i] + cx - x0) / spacing, gy = (py[i] + cy - y0) / spacing
-        let bx = min(max(Int(gx / 3), 0), intervals - 1), by = min(max(Int(gy / 3), 0), intervals - 1)
-        return (3 * bx, 3 * by, Self.lagrange(gx - Double(3 * bx)), Self.lagrange(gy - Double(3 * by)))
+        geometry.weights(x: px[i], y: py[i])
+    }
+
+    /// Where the nodes are, in the centred coordinates.
+    struct Geometry {
+        let x0: Double, y0: Double, spacing: Double, intervals: Int
+
+        /// The first node (x, y) of the box of the point at (x, y) and its 3 + 3 Lagrange weights.
+        @inline(__always)
+        func weights(x: Double, y: Double) -> (ix: Int, iy: Int, wx: (Double, Double, Double), wy: (Double, Double, Double)) {
+            // Node coordinate of the point: nodes sit at k + ½ for k = 0 ..< nodes.
+            let gx = (x - x0) / spacing, gy = (y - y0) / spacing
+            let bx = min(max(Int(gx / 3), 0), intervals - 1), by = min(max(Int(gy / 3), 0), intervals - 1)
+            return (3 * bx, 3 * by, InterpolatedRepulsion.lagrange(gx - Double(3 * bx)), InterpolatedRepulsion.lagrange(gy - Double(3 * by)))
+        }
+    }
+
+    /// The potentials of the last `compute` behind raw pointers, for the many `repulsion(of:)` calls
+    /// of an iteration without an access check each. Valid only inside `withField`.
+    public struct Field {
+        let aRe: UnsafePointer<Double>, aIm: UnsafePointer<Double>, bRe: UnsafePointer<Double>, bIm: UnsafePointer<Double>
+        let px: UnsafePointer<Double>, py: UnsafePointer<Double>
+        let ld: Int
+        let geometry: Geometry
+
+        /// The repulsion on point i: (Σ_j q²_ij·(y_i − y_j), Σ_{j≠i} q_ij), q unnormalised.
+        @inline(__always)
+        public func repulsion(of i: Int) -> (fx: Double, fy: Double, z: Double) {
+            let x = px[i], y = py[i]
+            let (ix, iy, wx, wy) = geometry.weights(x: x, y: y)
+            var p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0
+            for b in 0..<3 {
+                let wb = b == 0 ? wy.0 : (b == 1 ? wy.1 : wy.2)
+                let row = (iy + b) * ld + ix
+                let r0 = wb * wx.0, r1 = wb * wx.1, r2 = wb * wx.2
+                p0 += r0 * aRe[row] + r1 * aRe[row + 1] + r2 * aRe[row + 2]
+                p1 += r0 * aIm[row] + r1 * aIm[row + 1] + r2 * aIm[row + 2]
+                p2 += r0 * bRe[row] + r1 * bRe[row + 1] + r2 * bRe[row + 2]
+                p3 += r0 * bIm[row] + r1 * bIm[row + 1] + r2 * bIm[row + 2]
+            }
+            let fx = x * p0 - p1, fy = y * p0 - p2
+            let z = (1 + x * x + y * y) * p0 - 2 * (x * p1 + y * p2) + p3 - 1
+            return (fx, fy, z)
+        }
+    }
+
+    /// Runs `body` with the potentials of the last `compute` (which must have had points).
+    public func withField<R>(_ body: (Field) -> R) -> R {
+        let ld = fftSize + Self.pad, g = geometry
+        return aRe.withUnsafeBufferPointer { ar in
+            aIm.withUnsafeBufferPointer { ai in
+                bRe.withUnsafeBufferPointer { br in
+                    bIm.withUnsafeBufferPointer { bi in
+                        px.withUnsafeBufferPointer { xb in
+                            py.withUnsafeBufferPointer { yb in
+                                body(Field(aRe: ar.baseAddress!, aIm: ai.baseAddress!, bRe: br.baseAddress!, bIm: bi.baseAddress!,
+                                           px: xb.baseAddress!, py: yb.baseAddress!, ld: ld, geometry: g))
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The Lagrange basis of the nodes ½, 3⁄2, 5⁄2 at u.
@@ -175,9 +237,10 @@ public final class InterpolatedRepulsion {
             aIm.withUnsafeMutableBufferPointer { ai in
                 bRe.withUnsafeMutableBufferPointer { br in
                     bIm.withUnsafeMutableBufferPointer { bi in
-                        for i in 0..<px.count {
-                            let (ix, iy, wx, wy) = weights(of: i)
-                            let x = px[i], y = py[i], r2 = x * x + y * y
+                        let g = geometry, xs = px, ys = py
+                        for i in 0..<xs.count {
+                            let x = xs[i], y = ys[i], r2 = x * x + y * y
+                            let (ix, iy, wx, wy) = g.weights(x: x, y: y)
                             for b in 0..<3 {
                                 let wb = b == 0 ? wy.0 : (b == 1 ? wy.1 : wy.2)
                                 let row = (iy + b) * ld + ix
@@ -282,30 +345,6 @@ public final class InterpolatedRepulsion {
     /// The repulsion on point i of the last `compute`: (Σ_j q²_ij·(y_i − y_j), Σ_{j≠i} q_ij), q unnormalised.
     public func repulsion(of i: Int) -> (fx: Double, fy: Double, z: Double) {
         guard fftSize > 0 else { return (0, 0, 0) }
-        let ld = fftSize + Self.pad
-        let (ix, iy, wx, wy) = weights(of: i)
-        var p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0
-        aRe.withUnsafeBufferPointer { ar in
-            aIm.withUnsafeBufferPointer { ai in
-                bRe.withUnsafeBufferPointer { br in
-                    bIm.withUnsafeBufferPointer { bi in
-                        let wxs = (wx.0, wx.1, wx.2)
-                        for b in 0..<3 {
-                            let wb = b == 0 ? wy.0 : (b == 1 ? wy.1 : wy.2)
-                            let row = (iy + b) * ld + ix
-                            let r0 = wb * wxs.0, r1 = wb * wxs.1, r2 = wb * wxs.2
-                            p0 += r0 * ar[row] + r1 * ar[row + 1] + r2 * ar[row + 2]
-                            p1 += r0 * ai[row] + r1 * ai[row + 1] + r2 * ai[row + 2]
-                            p2 += r0 * br[row] + r1 * br[row + 1] + r2 * br[row + 2]
-                            p3 += r0 * bi[row] + r1 * bi[row + 1] + r2 * bi[row + 2]
-                        }
-                    }
-                }
-            }
-        }
-        let x = px[i], y = py[i]
-        let fx = x * p0 - p1, fy = y * p0 - p2
-        let z = (1 + x * x + y * y) * p0 - 2 * (x * p1 + y * p2) + p3 - 1
-        return (fx, fy, z)
+        return withField { $0.repulsion(of: i) }
     }
 }

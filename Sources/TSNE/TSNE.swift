@@ -290,39 +290,42 @@ struct Optimizer {
         case .grid:
             for r in 0..<rows { visit.append(Int32(r)) }
         }
-        positions.withUnsafeBufferPointer { yb in
-            attraction.withUnsafeMutableBufferPointer { ab in
-                repulsion.withUnsafeMutableBufferPointer { rb in
-                    rowZ.withUnsafeMutableBufferPointer { zb in
-                        p.values.withUnsafeBufferPointer { vb in
-                            p.columns.withUnsafeBufferPointer { cb in
-                                let y = yb.baseAddress!, att = ab.baseAddress!, rep = rb.baseAddress!, z = zb.baseAddress!
-                                let values = vb.baseAddress!, columns = cb.baseAddress!
-                                let pointers = p.rowPointers, base = own.lowerBound
-                                parallelChunks(chunks, threads: threads) { c in
-                                    for v in c * chunk..<min(rows, (c + 1) * chunk) {
-                                        let r = Int(visit[v])
-                                        let i = base + r
-                                        let force: (fx: Double, fy: Double, z: Double)
-                                        switch field {
-                                        case .tree(let tree): force = tree.repulsion(of: i, thetaSquared: thetaSquared)
-                                        case .grid(let grid): force = grid.repulsion(of: i)
+        // The grid's potentials behind raw pointers for the whole loop.
+        func forces(_ gridField: InterpolatedRepulsion.Field?) {
+            positions.withUnsafeBufferPointer { yb in
+                attraction.withUnsafeMutableBufferPointer { ab in
+                    repulsion.withUnsafeMutableBufferPointer { rb in
+                        rowZ.withUnsafeMutableBufferPointer { zb in
+                            p.values.withUnsafeBufferPointer { vb in
+                                p.columns.withUnsafeBufferPointer { cb in
+                                    let y = yb.baseAddress!, att = ab.baseAddress!, rep = rb.baseAddress!, z = zb.baseAddress!
+                                    let values = vb.baseAddress!, columns = cb.baseAddress!
+                                    let pointers = p.rowPointers, base = own.lowerBound
+                                    parallelChunks(chunks, threads: threads) { c in
+                                        for v in c * chunk..<min(rows, (c + 1) * chunk) {
+                                            let r = Int(visit[v])
+                                            let i = base + r
+                                            let force: (fx: Double, fy: Double, z: Double)
+                                            switch field {
+                                            case .tree(let tree): force = tree.repulsion(of: i, thetaSquared: thetaSquared)
+                                            case .grid: force = gridField?.repulsion(of: i) ?? (0, 0, 0)
+                                            }
+                                            rep[2 * r] = force.fx
+                                            rep[2 * r + 1] = force.fy
+                                            z[r] = force.z
+                                            let yx = y[2 * i], yy = y[2 * i + 1]
+                                            var fx = 0.0, fy = 0.0
+                                            for e in pointers[r]..<pointers[r + 1] {
+                                                let j = Int(columns[e])
+                                                let dx = yx - y[2 * j], dy = yy - y[2 * j + 1]
+                                                let q = 1 / (1 + dx * dx + dy * dy)
+                                                let w = Double(values[e] * scale * q)
+                                                fx += w * Double(dx)
+                                                fy += w * Double(dy)
+                                            }
+                                            att[2 * r] = fx
+                                            att[2 * r + 1] = fy
                                         }
-                                        rep[2 * r] = force.fx
-                                        rep[2 * r + 1] = force.fy
-                                        z[r] = force.z
-                                        let yx = y[2 * i], yy = y[2 * i + 1]
-                                        var fx = 0.0, fy = 0.0
-                                        for e in pointers[r]..<pointers[r + 1] {
-                                            let j = Int(columns[e])
-                                            let dx = yx - y[2 * j], dy = yy - y[2 * j + 1]
-                                            let q = 1 / (1 + dx * dx + dy * dy)
-                                            let w = Double(values[e] * scale * q)
-                                            fx += w * Double(dx)
-                                            fy += w * Double(dy)
-                                        }
-                                        att[2 * r] = fx
-                                        att[2 * r + 1] = fy
                                     }
                                 }
                             }
@@ -330,6 +333,11 @@ struct Optimizer {
                     }
                 }
             }
+        }
+        if case .grid(let grid) = field, grid.fftSize > 0 {
+            grid.withField { forces($0) }
+        } else {
+            forces(nil)
         }
         // Z over all pairs: an exact sum, the same on every rank and for any rank count.
         let zTotal = ExactSum.allreduce(rowZ, bound: Double(total) * Double(total), world: world)
