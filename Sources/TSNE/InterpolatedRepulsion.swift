@@ -197,26 +197,41 @@ public final class InterpolatedRepulsion {
 
     /// K's spectrum: K(Δ) = 1 / (1 + h²(dx² + dy²))² at every node lag |dx|, |dy| < nodes, wrapped
     /// (lag −d at M − d), transformed as the charge grids are, times 1 / M² (the inverse's scale).
+    /// K is even in x: the transform along y is run on the columns dx < nodes only, and column M − dx
+    /// copied from column dx (the columns between are zero).
     private func kernelSpectrum(threads: Int) {
-        let m = fftSize, ld = m + Self.pad, n = nodes, h2 = spacing * spacing
+        let m = fftSize, ld = m + Self.pad, n = nodes, h2 = spacing * spacing, plan = plan!
         aRe.withUnsafeMutableBufferPointer { kr in
             aIm.withUnsafeMutableBufferPointer { ki in
-                let r = kr.baseAddress!, im = ki.baseAddress!
-                r.update(repeating: 0, count: m * ld)
-                im.update(repeating: 0, count: m * ld)
-                for dy in 0..<n {
-                    for dx in 0..<n {
-                        let w = 1 / (1 + h2 * Double(dx * dx + dy * dy))
-                        let k = w * w
-                        r[dy * ld + dx] = k
-                        if dx > 0 { r[dy * ld + m - dx] = k }
-                        if dy > 0 { r[(m - dy) * ld + dx] = k }
-                        if dx > 0 && dy > 0 { r[(m - dy) * ld + m - dx] = k }
+                sRe.withUnsafeMutableBufferPointer { srb in
+                    sIm.withUnsafeMutableBufferPointer { sib in
+                        let r = kr.baseAddress!, im = ki.baseAddress!, sr = srb.baseAddress!, si = sib.baseAddress!
+                        r.update(repeating: 0, count: m * ld)
+                        im.update(repeating: 0, count: m * ld)
+                        for dy in 0..<n {
+                            for dx in 0..<n {
+                                let w = 1 / (1 + h2 * Double(dx * dx + dy * dy))
+                                r[dy * ld + dx] = w * w
+                                if dy > 0 { r[(m - dy) * ld + dx] = w * w }
+                            }
+                        }
+                        ParallelFor.chunks(count: n, chunkSize: Self.strip, threads: threads) { _, columns in
+                            plan.forward(re: r, im: im, stride: ld, columns: columns)
+                        }
+                        for row in 0..<m {
+                            for dx in 1..<n {
+                                r[row * ld + m - dx] = r[row * ld + dx]
+                                im[row * ld + m - dx] = im[row * ld + dx]
+                            }
+                        }
+                        Self.transpose(from: (r, im), to: (sr, si), m: ld, rows: m, columns: m, threads: threads)
+                        ParallelFor.chunks(count: m, chunkSize: Self.strip, threads: threads) { _, columns in
+                            plan.forward(re: sr, im: si, stride: ld, columns: columns)
+                        }
                     }
                 }
             }
         }
-        forward2D(re: &aRe, im: &aIm, nonzero: m, threads: threads)
         let scale = 1 / Double(m * m)
         for e in 0..<m * ld { kernel[e] = sRe[e] * scale }
     }
