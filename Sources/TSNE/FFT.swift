@@ -1,37 +1,133 @@
 import Foundation
 
-/// A radix-2 complex FFT of one power-of-two size on split real and imaginary Double arrays, written
-/// for the grid convolution of the interpolated repulsion (`InterpolatedRepulsion`).
+/// A complex FFT of one size, 2^k or 3 · 2^k, on split real and imaginary Double arrays, written for
+/// the grid convolution of the interpolated repulsion (`InterpolatedRepulsion`): radix 2, with one
+/// radix-3 stage for sizes 3 · 2^k (so that the grid need not double from 512 to 1024 but can stop at 768).
 ///
-/// The forward transform is decimation in frequency: natural order in, bit-reversed order out. The
-/// inverse is decimation in time: bit-reversed order in, natural order out, unnormalised (it returns
-/// size × the input of the forward). A product of two spectra taken in the same scrambled order is
-/// the scrambled spectrum of the circular convolution, so the convolution never permutes.
+/// The forward transform is decimation in frequency: natural order in, scrambled order out (bit
+/// reversal; for 3 · 2^k, X_{3k+r} in the r-th third at the bit reversal of k, see `spectrumRow`). The
+/// inverse is decimation in time, the mirror image: scrambled order in, natural order out,
+/// unnormalised (it returns size × the input of the forward). A product of two spectra taken in the
+/// same scrambled order is the scrambled spectrum of the circular convolution, so the convolution
+/// never permutes.
 ///
 /// The transforms run along the row index of a row-major grid, for a range of its columns at once:
 /// each butterfly is a loop over contiguous columns (the loop the compiler vectorises), and a strip of
-/// columns stays in cache through all log₂(size) stages. A 1-d transform is the case of one column.
+/// columns stays in cache through all stages. A 1-d transform is the case of one column.
 public struct FFTPlan: Sendable {
     public let size: Int
-    /// cos(2πk / size) and sin(2πk / size) for k < size / 2.
+    /// Whether size is 3 · 2^k (one radix-3 stage, then three radix-2 transforms of size / 3).
+    let radix3: Bool
+    /// cos(2πk / size) and sin(2πk / size) for k < size.
     let cosines: [Double]
     let sines: [Double]
 
-    /// A plan for `size` points, a power of two, at least 2.
+    /// The sizes a plan takes: 2^k or 3 · 2^k, at least 2.
+    public static func isSupported(_ size: Int) -> Bool {
+        guard size >= 2 else { return false }
+        let odd = size >> size.trailingZeroBitCount
+        return odd == 1 || odd == 3
+    }
+
+    /// A plan for `size` points, 2^k or 3 · 2^k, at least 2.
     public init(size: Int) {
-        precondition(size >= 2 && size & (size - 1) == 0, "FFT size must be a power of two (got \(size))")
+        precondition(Self.isSupported(size), "FFT size must be 2^k or 3·2^k (got \(size))")
         self.size = size
-        cosines = (0..<size / 2).map { cos(2 * Double.pi * Double($0) / Double(size)) }
-        sines = (0..<size / 2).map { sin(2 * Double.pi * Double($0) / Double(size)) }
+        radix3 = size >> size.trailingZeroBitCount == 3
+        cosines = (0..<size).map { cos(2 * Double.pi * Double($0) / Double(size)) }
+        sines = (0..<size).map { sin(2 * Double.pi * Double($0) / Double(size)) }
     }
 
     /// The forward transform X_k = Σ_j x_j e^{−2πijk/size} along the rows of the grid at `re`, `im`
-    /// (element (row, column) at row · stride + column), for `columns`; X_k lands at the row that is
-    /// the bit reversal of k.
+    /// (element (row, column) at row · stride + column), for `columns`; X_k lands at row `spectrumRow(k)`.
     public func forward(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, stride: Int, columns: Range<Int>) {
         guard !columns.isEmpty else { return }
         let c0 = columns.lowerBound, width = columns.count
-        var half = size / 2, step = 1
+        guard radix3 else {
+            radix2Forward(re: re + c0, im: im + c0, stride: stride, width: width, length: size, baseStep: 1)
+            return
+        }
+        let third = size / 3
+        // x_j, x_{j+L}, x_{j+2L} → (Σ_t x_{j+tL} ω^{tr}) · W^{jr} for r = 0, 1, 2 (ω = e^{−2πi/3}, W = e^{−2πi/size}).
+        let c3 = -0.5, s3 = -(3.0.squareRoot() / 2) // ω = c3 + i·s3
+        cosines.withUnsafeBufferPointer { cb in
+            sines.withUnsafeBufferPointer { sb in
+                for j in 0..<third {
+                    let w1r = cb[j], w1i = -sb[j], w2r = cb[2 * j], w2i = -sb[2 * j]
+                    let ar = re + j * stride + c0, ai = im + j * stride + c0
+                    let br = ar + third * stride, bi = ai + third * stride
+                    let dr = br + third * stride, di = bi + third * stride
+                    for c in 0..<width {
+                        let x0r = ar[c], x0i = ai[c], x1r = br[c], x1i = bi[c], x2r = dr[c], x2i = di[c]
+                        let sr = x1r + x2r, si = x1i + x2i
+                        // x0 + ω x1 + ω² x2 = x0 + c3 (x1 + x2) + i s3 (x1 − x2), and the conjugate pair for r = 2.
+                        let mr = x0r + c3 * sr, mi = x0i + c3 * si
+                        let nr = -s3 * (x1i - x2i), ni = s3 * (x1r - x2r)
+                        ar[c] = x0r + sr
+                        ai[c] = x0i + si
+                        let y1r = mr + nr, y1i = mi + ni, y2r = mr - nr, y2i = mi - ni
+                        br[c] = y1r * w1r - y1i * w1i
+                        bi[c] = y1r * w1i + y1i * w1r
+                        dr[c] = y2r * w2r - y2i * w2i
+                        di[c] = y2r * w2i + y2i * w2r
+                    }
+                }
+            }
+        }
+        for t in 0..<3 {
+            radix2Forward(re: re + t * third * stride + c0, im: im + t * third * stride + c0, stride: stride, width: width,
+                          length: third, baseStep: 3)
+        }
+    }
+
+    /// The inverse x_j = Σ_k X_k e^{+2πijk/size} (no 1/size) of a scrambled spectrum, in natural order.
+    public func inverse(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, stride: Int, columns: Range<Int>) {
+        guard !columns.isEmpty else { return }
+        let c0 = columns.lowerBound, width = columns.count
+        guard radix3 else {
+            radix2Inverse(re: re + c0, im: im + c0, stride: stride, width: width, length: size, baseStep: 1)
+            return
+        }
+        let third = size / 3
+        for t in 0..<3 {
+            radix2Inverse(re: re + t * third * stride + c0, im: im + t * third * stride + c0, stride: stride, width: width,
+                          length: third, baseStep: 3)
+        }
+        // y_r = (third r at j) · W̄^{jr}; x_{j+tL} = Σ_r y_r ω̄^{tr}.
+        let c3 = -0.5, s3 = 3.0.squareRoot() / 2 // ω̄ = c3 + i·s3
+        cosines.withUnsafeBufferPointer { cb in
+            sines.withUnsafeBufferPointer { sb in
+                for j in 0..<third {
+                    let w1r = cb[j], w1i = sb[j], w2r = cb[2 * j], w2i = sb[2 * j]
+                    let ar = re + j * stride + c0, ai = im + j * stride + c0
+                    let br = ar + third * stride, bi = ai + third * stride
+                    let dr = br + third * stride, di = bi + third * stride
+                    for c in 0..<width {
+                        let x0r = ar[c], x0i = ai[c]
+                        let x1r = br[c] * w1r - bi[c] * w1i, x1i = br[c] * w1i + bi[c] * w1r
+                        let x2r = dr[c] * w2r - di[c] * w2i, x2i = dr[c] * w2i + di[c] * w2r
+                        let sr = x1r + x2r, si = x1i + x2i
+                        let mr = x0r + c3 * sr, mi = x0i + c3 * si
+                        let nr = -s3 * (x1i - x2i), ni = s3 * (x1r - x2r)
+                        ar[c] = x0r + sr
+                        ai[c] = x0i + si
+                        br[c] = mr + nr
+                        bi[c] = mi + ni
+                        dr[c] = mr - nr
+                        di[c] = mi - ni
+                    }
+                }
+            }
+        }
+    }
+
+    /// Radix-2 DIF on `length` rows from `re`, `im` (already offset to the first row and column),
+    /// twiddles e^{−2πij/length} = table[j · baseStep].
+    @inline(__always)
+    func radix2Forward(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, stride: Int, width: Int,
+                       length: Int, baseStep: Int) {
+        let size = length, c0 = 0
+        var half = size / 2, step = baseStep
         cosines.withUnsafeBufferPointer { cb in
             sines.withUnsafeBufferPointer { sb in
                 // Two stages (spans h and h/2) per pass over the strip: the same butterflies in the same
@@ -66,11 +162,12 @@ public struct FFTPlan: Sendable {
         }
     }
 
-    /// The inverse x_j = Σ_k X_k e^{+2πijk/size} (no 1/size) of a bit-reversed spectrum, in natural order.
-    public func inverse(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, stride: Int, columns: Range<Int>) {
-        guard !columns.isEmpty else { return }
-        let c0 = columns.lowerBound, width = columns.count
-        var half = 1, step = size / 2
+    /// Radix-2 DIT on `length` rows (the mirror of `radix2Forward`).
+    @inline(__always)
+    func radix2Inverse(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, stride: Int, width: Int,
+                       length: Int, baseStep: Int) {
+        let size = length, c0 = 0
+        var half = 1, step = size / 2 * baseStep
         cosines.withUnsafeBufferPointer { cb in
             sines.withUnsafeBufferPointer { sb in
                 // With an odd number of stages, the single span-1 stage first (the mirror of `forward`).
@@ -82,7 +179,7 @@ public struct FFTPlan: Sendable {
                         start += 2
                     }
                     half = 2
-                    step = size / 4
+                    step = size / 4 * baseStep
                 }
                 // Then two stages (spans h and 2h) per pass.
                 while half < size {
@@ -258,10 +355,12 @@ public struct FFTPlan: Sendable {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
     }
 
-    /// The bit reversal of `k` in log₂(size) bits: the row where `forward` leaves X_k.
-    public func bitReversed(_ k: Int) -> Int {
-        var r = 0, v = k, bits = size.trailingZeroBitCount
+    /// The row where `forward` leaves X_k: the bit reversal of k; for 3 · 2^k, row (k mod 3) · size/3
+    /// plus the bit reversal of k / 3 in size/3.
+    public func spectrumRow(_ k: Int) -> Int {
+        let length = radix3 ? size / 3 : size
+        var r = 0, v = radix3 ? k / 3 : k, bits = length.trailingZeroBitCount
         while bits > 0 { r = r << 1 | v & 1; v >>= 1; bits -= 1 }
-        return r
+        return radix3 ? (k % 3) * length + r : r
     }
 }

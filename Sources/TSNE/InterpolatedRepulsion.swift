@@ -19,14 +19,17 @@ public struct InterpolationSettings: Equatable, Sendable {
 
     public init() {}
 
-    /// The FFT size and the intervals per axis for a map of `extent` map units: the smallest power of
-    /// two M ≥ 64 whose ⌊M / 6⌋ intervals (3 nodes each, so at most M / 2 nodes) reach both
-    /// `minIntervals` and extent / `intervalWidth`; then all ⌊M / 6⌋ intervals are used, which only
-    /// narrows them. M is capped at `maxFFTSize`.
+    /// The FFT size and the intervals per axis for a map of `extent` map units: the smallest M ≥ 64 of
+    /// the form 2^k or 3 · 2^k whose ⌊M / 6⌋ intervals (3 nodes each, so at most M / 2 nodes) reach
+    /// both `minIntervals` and extent / `intervalWidth`; then all ⌊M / 6⌋ intervals are used, which
+    /// only narrows them. M is capped at `maxFFTSize`.
     public func grid(extent: Double) -> (fftSize: Int, intervals: Int) {
         let needed = max(Double(minIntervals), (extent / intervalWidth).rounded(.up))
         var m = 64
-        while Double(m / 6) < needed && m < Self.maxFFTSize { m *= 2 }
+        while Double(m / 6) < needed && m < Self.maxFFTSize {
+            // 64, 96, 128, 192, 256, 384, …: the next of 2^k and 3 · 2^k.
+            m = m >> m.trailingZeroBitCount == 3 ? m / 3 * 4 : m / 2 * 3
+        }
         return (m, m / 6)
     }
 }
