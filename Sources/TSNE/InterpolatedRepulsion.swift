@@ -91,18 +91,8 @@ public final class InterpolatedRepulsion {
         if m != fftSize {
             fftSize = m
             plan = FFTPlan(size: m)
-            for e in [0, 1, 2, 3, 4, 5, 6] {
-                let fresh = [Double](repeating: 0, count: m * (m + Self.pad))
-                switch e {
-                case 0: aRe = fresh
-                case 1: aIm = fresh
-                case 2: bRe = fresh
-                case 3: bIm = fresh
-                case 4: sRe = fresh
-                case 5: sIm = fresh
-                default: kernel = fresh
-                }
-            }
+            let fresh = [Double](repeating: 0, count: m * (m + Self.pad))
+            (aRe, aIm, bRe, bIm, sRe, sIm, kernel) = (fresh, fresh, fresh, fresh, fresh, fresh, fresh)
         }
         intervals = boxes
         nodes = InterpolationSettings.nodesPerInterval * boxes
