@@ -21,7 +21,9 @@ struct MapCommand: ParsableCommand {
         abstract: "Draw a 2-d map (t-SNE or UMAP) of any .npy matrix across ranks; writes map.npy and map.png.",
         discussion: """
         t-SNE follows scikit-learn's TSNE(n_components=2) defaults (perplexity 30, early exaggeration 12 \
-        for 250 iterations, learning rate auto, 1000 iterations, PCA start, Barnes-Hut θ 0.5); UMAP uses \
+        for 250 iterations, learning rate auto, 1000 iterations, PCA start, Barnes-Hut θ 0.5), with the \
+        repulsion by FFT-accelerated interpolation (FIt-SNE) instead from \(TSNEParameters.fftThreshold) rows \
+        (--tsne-method); UMAP uses \
         umap-learn's (15 neighbours, min_dist 0.1). Writes <output-dir>/map.npy (N × 2 float32) and \
         <output-dir>/map.png, and prints the KL divergence (t-SNE) and the seconds. \
         Example: mpirun -np 2 n2d-mpi map --method tsne --input codes.npy --output-dir out
