@@ -2,6 +2,7 @@ import Randomness
 import Foundation
 import LinearAlgebra
 import Neighbors
+import Randomness
 
 /// The starting positions (x0, y0, x1, y1, …) of t-SNE (public for the tests).
 public enum Initialisation {

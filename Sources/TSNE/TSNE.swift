@@ -21,6 +21,8 @@ public struct TSNEResult: Sendable {
     /// Iterations run (scikit-learn's `n_iter_` + 1).
     public var iterations: Int
     public var knnMethod: KNNMethod
+    /// The repulsion used (`barnesHut` or `fft`, `auto` resolved).
+    public var method: TSNEMethod
     public var neighbors: Int
     public var initialisation: String
     public var learningRate: Double
@@ -143,9 +145,15 @@ public enum TSNE {
         lap("optimise")
 
         return TSNEResult(embedding: Matrix(rows: n, cols: 2, storage: positions), klDivergence: kl, iterations: iterations,
-                          knnMethod: method, neighbors: k, initialisation: initialisation,
+                          knnMethod: method, method: parameters.method.resolved(rows: n), neighbors: k, initialisation: initialisation,
                           learningRate: parameters.step(rows: n), edges: edges, seconds: seconds)
     }
+}
+
+/// Where an iteration's repulsion comes from.
+enum RepulsionField {
+    case tree(BarnesHutTree)
+    case grid(InterpolatedRepulsion)
 }
 
 /// The gradient descent of scikit-learn's `_gradient_descent`, run twice: the exaggerated phase
@@ -166,6 +174,8 @@ struct Optimizer {
     var gradient: [Float]
     var rowZ: [Double]
     var rowKL: [Double]
+    /// The FFT method's grid (reused across iterations), nil for Barnes-Hut.
+    let grid: InterpolatedRepulsion?
 
     init(p: JointProbabilities, total: Int, parameters: TSNEParameters, world: Communicator, threads: Int) {
         self.p = p
@@ -179,6 +189,7 @@ struct Optimizer {
         gradient = [Float](repeating: 0, count: 2 * own.count)
         rowZ = [Double](repeating: 0, count: own.count)
         rowKL = [Double](repeating: 0, count: own.count)
+        grid = parameters.method.resolved(rows: total) == .fft ? InterpolatedRepulsion(settings: parameters.interpolation) : nil
     }
 
     /// Optimises `positions` (all N, identical on every rank) in place; returns (KL, iterations run).
@@ -205,12 +216,17 @@ struct Optimizer {
         for e in 0..<update.count { update[e] = 0; gains[e] = 1 }
         let rate = Float(parameters.step(rows: total))
         let counts = RowPartition(total: total, size: world.size).counts.map { 2 * $0 }
-        var tree = BarnesHutTree(positions: [])
         while i < to {
             let check = (i + 1) % parameters.checkInterval == 0
             let computeError = check || i == to - 1
-            tree = BarnesHutTree(positions: positions)
-            let kl = gradientStep(positions, tree: tree, exaggeration: exaggeration, computeError: computeError)
+            let field: RepulsionField
+            if let grid {
+                grid.compute(positions: positions, threads: threads)
+                field = .grid(grid)
+            } else {
+                field = .tree(BarnesHutTree(positions: positions))
+            }
+            let kl = gradientStep(positions, field: field, exaggeration: exaggeration, computeError: computeError)
             if computeError { error = kl }
             var gradNormSquared = 0.0
             if check { for g in gradient { gradNormSquared += Double(g) * Double(g) } }
@@ -255,7 +271,7 @@ struct Optimizer {
     /// Fills `gradient` (own rows) with ∂KL/∂y = 4·(Σ_j p_ij q_ij (y_i − y_j) − Σ_j q²_ij (y_i − y_j) / Z),
     /// q_ij = 1/(1 + ‖y_i − y_j‖²), p scaled by `exaggeration`; returns KL(P‖Q) when asked (else 0).
     /// Collective (Z and the KL are sums over ranks).
-    mutating func gradientStep(_ positions: [Float], tree: BarnesHutTree, exaggeration: Double, computeError: Bool) -> Double {
+    mutating func gradientStep(_ positions: [Float], field: RepulsionField, exaggeration: Double, computeError: Bool) -> Double {
         let rows = own.count
         let thetaSquared = parameters.angle * parameters.angle
         let chunk = 64
@@ -265,38 +281,51 @@ struct Optimizer {
         let scale = Float(exaggeration)
         // The own rows in the tree's (spatial) order: consecutive queries walk nearly the same cells,
         // twice as fast as index order. Each row's sums do not depend on the order.
+        // (The grid's interpolation is cheap and local: row order.)
         var visit = [Int32]()
         visit.reserveCapacity(rows)
-        for id in tree.order where own.contains(Int(id)) { visit.append(id - Int32(own.lowerBound)) }
-        positions.withUnsafeBufferPointer { yb in
-            attraction.withUnsafeMutableBufferPointer { ab in
-                repulsion.withUnsafeMutableBufferPointer { rb in
-                    rowZ.withUnsafeMutableBufferPointer { zb in
-                        p.values.withUnsafeBufferPointer { vb in
-                            p.columns.withUnsafeBufferPointer { cb in
-                                let y = yb.baseAddress!, att = ab.baseAddress!, rep = rb.baseAddress!, z = zb.baseAddress!
-                                let values = vb.baseAddress!, columns = cb.baseAddress!
-                                let pointers = p.rowPointers, base = own.lowerBound
-                                parallelChunks(chunks, threads: threads) { c in
-                                    for v in c * chunk..<min(rows, (c + 1) * chunk) {
-                                        let r = Int(visit[v])
-                                        let i = base + r
-                                        let force = tree.repulsion(of: i, thetaSquared: thetaSquared)
-                                        rep[2 * r] = force.fx
-                                        rep[2 * r + 1] = force.fy
-                                        z[r] = force.z
-                                        let yx = y[2 * i], yy = y[2 * i + 1]
-                                        var fx = 0.0, fy = 0.0
-                                        for e in pointers[r]..<pointers[r + 1] {
-                                            let j = Int(columns[e])
-                                            let dx = yx - y[2 * j], dy = yy - y[2 * j + 1]
-                                            let q = 1 / (1 + dx * dx + dy * dy)
-                                            let w = Double(values[e] * scale * q)
-                                            fx += w * Double(dx)
-                                            fy += w * Double(dy)
+        switch field {
+        case .tree(let tree):
+            for id in tree.order where own.contains(Int(id)) { visit.append(id - Int32(own.lowerBound)) }
+        case .grid:
+            for r in 0..<rows { visit.append(Int32(r)) }
+        }
+        // The grid's potentials behind raw pointers for the whole loop.
+        func forces(_ gridField: InterpolatedRepulsion.Field?) {
+            positions.withUnsafeBufferPointer { yb in
+                attraction.withUnsafeMutableBufferPointer { ab in
+                    repulsion.withUnsafeMutableBufferPointer { rb in
+                        rowZ.withUnsafeMutableBufferPointer { zb in
+                            p.values.withUnsafeBufferPointer { vb in
+                                p.columns.withUnsafeBufferPointer { cb in
+                                    let y = yb.baseAddress!, att = ab.baseAddress!, rep = rb.baseAddress!, z = zb.baseAddress!
+                                    let values = vb.baseAddress!, columns = cb.baseAddress!
+                                    let pointers = p.rowPointers, base = own.lowerBound
+                                    parallelChunks(chunks, threads: threads) { c in
+                                        for v in c * chunk..<min(rows, (c + 1) * chunk) {
+                                            let r = Int(visit[v])
+                                            let i = base + r
+                                            let force: (fx: Double, fy: Double, z: Double)
+                                            switch field {
+                                            case .tree(let tree): force = tree.repulsion(of: i, thetaSquared: thetaSquared)
+                                            case .grid: force = gridField?.repulsion(of: i) ?? (0, 0, 0)
+                                            }
+                                            rep[2 * r] = force.fx
+                                            rep[2 * r + 1] = force.fy
+                                            z[r] = force.z
+                                            let yx = y[2 * i], yy = y[2 * i + 1]
+                                            var fx = 0.0, fy = 0.0
+                                            for e in pointers[r]..<pointers[r + 1] {
+                                                let j = Int(columns[e])
+                                                let dx = yx - y[2 * j], dy = yy - y[2 * j + 1]
+                                                let q = 1 / (1 + dx * dx + dy * dy)
+                                                let w = Double(values[e] * scale * q)
+                                                fx += w * Double(dx)
+                                                fy += w * Double(dy)
+                                            }
+                                            att[2 * r] = fx
+                                            att[2 * r + 1] = fy
                                         }
-                                        att[2 * r] = fx
-                                        att[2 * r + 1] = fy
                                     }
                                 }
                             }
@@ -304,6 +333,11 @@ struct Optimizer {
                     }
                 }
             }
+        }
+        if case .grid(let grid) = field, grid.fftSize > 0 {
+            grid.withField { forces($0) }
+        } else {
+            forces(nil)
         }
         // Z over all pairs: an exact sum, the same on every rank and for any rank count.
         let zTotal = ExactSum.allreduce(rowZ, bound: Double(total) * Double(total), world: world)

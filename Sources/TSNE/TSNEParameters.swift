@@ -12,6 +12,21 @@ public enum TSNEInitialisation: String, CaseIterable, Sendable {
     case auto
 }
 
+/// How the repulsion is computed.
+public enum TSNEMethod: String, CaseIterable, Sendable {
+    /// A quadtree with opening angle θ (`angle`), as scikit-learn's `method='barnes_hut'`.
+    case barnesHut = "barnes-hut"
+    /// FFT-accelerated interpolation (FIt-SNE, Linderman et al. 2019; openTSNE's `negative_gradient_method='fft'`).
+    case fft
+    /// `fft` from `TSNEParameters.fftThreshold` rows on, `barnesHut` below.
+    case auto
+
+    /// The method in force for `rows` points.
+    public func resolved(rows: Int) -> TSNEMethod {
+        self == .auto ? (rows >= TSNEParameters.fftThreshold ? .fft : .barnesHut) : self
+    }
+}
+
 /// Every t-SNE setting, with scikit-learn 1.9's `TSNE` defaults.
 public struct TSNEParameters: Equatable, Sendable {
     /// The effective number of neighbours each point's Gaussian is tuned to.
@@ -39,6 +54,12 @@ public struct TSNEParameters: Equatable, Sendable {
     /// Barnes-Hut opening angle θ: a cell of width w at distance d stands for its points when w/d < θ.
     /// 0 makes the repulsion exact (O(N²)).
     public var angle: Double = 0.5
+    /// The repulsion: Barnes-Hut, FFT-accelerated interpolation, or auto (by the row count).
+    public var method: TSNEMethod = .auto
+    /// The grid of the FFT method.
+    public var interpolation = InterpolationSettings()
+    /// The row count from which `auto` takes the FFT method (measured: see docs/TSNE.md).
+    public static let fftThreshold = 10_000
     public var initialisation: TSNEInitialisation = .auto
     /// How the kNN graph of dense input is computed (sparse input is always searched exactly).
     public var knn: KNNMethod = .auto
@@ -66,6 +87,12 @@ public struct TSNEParameters: Equatable, Sendable {
         }
         guard angle >= 0, angle <= 1 else { throw TSNEError("--tsne-angle must lie in 0...1 (got \(angle))") }
         if let learningRate { guard learningRate > 0 else { throw TSNEError("--tsne-learning-rate must be positive (got \(learningRate))") } }
+        guard interpolation.intervalWidth > 0, interpolation.intervalWidth.isFinite else {
+            throw TSNEError("--tsne-fft-interval-width must be positive (got \(interpolation.intervalWidth))")
+        }
+        guard interpolation.minIntervals >= 1 else {
+            throw TSNEError("--tsne-fft-min-intervals must be at least 1 (got \(interpolation.minIntervals))")
+        }
         guard checkInterval >= 1 else { throw TSNEError("the check interval must be at least 1") }
     }
 }

@@ -10,6 +10,7 @@ import TSNE
 import UMAP
 
 extension TSNEInitialisation: ExpressibleByArgument {}
+extension TSNEMethod: ExpressibleByArgument {}
 
 /// `n2d-mpi map`: a 2-d map (t-SNE or UMAP) of any .npy matrix across ranks.
 struct MapCommand: ParsableCommand {
@@ -20,7 +21,9 @@ struct MapCommand: ParsableCommand {
         abstract: "Draw a 2-d map (t-SNE or UMAP) of any .npy matrix across ranks; writes map.npy and map.png.",
         discussion: """
         t-SNE follows scikit-learn's TSNE(n_components=2) defaults (perplexity 30, early exaggeration 12 \
-        for 250 iterations, learning rate auto, 1000 iterations, PCA start, Barnes-Hut θ 0.5); UMAP uses \
+        for 250 iterations, learning rate auto, 1000 iterations, PCA start, Barnes-Hut θ 0.5), with the \
+        repulsion by FFT-accelerated interpolation (FIt-SNE) instead from \(TSNEParameters.fftThreshold) rows \
+        (--tsne-method); UMAP uses \
         umap-learn's (15 neighbours, min_dist 0.1). Writes <output-dir>/map.npy (N × 2 float32) and \
         <output-dir>/map.png, and prints the KL divergence (t-SNE) and the seconds. \
         Example: mpirun -np 2 n2d-mpi map --method tsne --input codes.npy --output-dir out
@@ -54,6 +57,15 @@ struct MapCommand: ParsableCommand {
     @Option(help: "t-SNE Barnes-Hut angle θ (0 = exact repulsion).")
     var tsneAngle = 0.5
 
+    @Option(help: "t-SNE repulsion: barnes-hut, fft (FFT-accelerated interpolation, FIt-SNE) or auto (fft from \(TSNEParameters.fftThreshold) rows).")
+    var tsneMethod: TSNEMethod = .auto
+
+    @Option(help: "t-SNE fft: the widest interval of the interpolation grid (map units).")
+    var tsneFftIntervalWidth = InterpolationSettings().intervalWidth
+
+    @Option(help: "t-SNE fft: the fewest intervals per axis.")
+    var tsneFftMinIntervals = InterpolationSettings().minIntervals
+
     @Option(help: "t-SNE start: pca, random, or auto (pca for dense input, random for sparse).")
     var tsneInit: TSNEInitialisation = .auto
 
@@ -85,6 +97,9 @@ struct MapCommand: ParsableCommand {
         p.maxIterations = tsneIterations
         p.learningRate = Double(tsneLearningRate)
         p.angle = tsneAngle
+        p.method = tsneMethod
+        p.interpolation.intervalWidth = tsneFftIntervalWidth
+        p.interpolation.minIntervals = tsneFftMinIntervals
         p.initialisation = tsneInit
         p.knn = knn
         p.seed = UInt64(seed)
@@ -125,6 +140,7 @@ struct MapCommand: ParsableCommand {
                 map = result.embedding
                 summary.append("KL divergence: \(String(format: "%.6f", result.klDivergence))")
                 summary.append("iterations: \(result.iterations)")
+                summary.append("repulsion: \(result.method.rawValue)")
                 summary.append("seconds: " + ["knn", "probabilities", "init", "optimise"]
                     .map { "\($0) \(String(format: "%.2f", result.seconds[$0] ?? 0))" }.joined(separator: ", "))
             case .umap:

@@ -39,6 +39,17 @@ final class TSNEMapCommandTests: XCTestCase {
         XCTAssertEqual(differing, 0, "np 1 and np 2 maps are identical (\(differing) rows differ)")
     }
 
+    func testOneAndTwoRanksGiveTheSameFFTMap() throws {
+        let (kl1, map1, out1) = try map(ranks: 1, ["--tsne-method", "fft"])
+        let (kl2, map2, _) = try map(ranks: 2, ["--tsne-method", "fft"])
+        print("tsne map fft np 1: KL \(kl1); np 2: KL \(kl2); maps identical: \(map1 == map2)\n\(out1)")
+        XCTAssertTrue(out1.contains("repulsion: fft"), out1)
+        XCTAssertEqual(kl1, kl2, accuracy: 1e-3, "np 1 and np 2 KL (fft)")
+        // Every rank computes the same grid from the same positions: the maps are identical too.
+        let differing = (0..<min(map1.rows, map2.rows)).filter { map1.row($0) != map2.row($0) }.count
+        XCTAssertEqual(differing, 0, "np 1 and np 2 fft maps are identical (\(differing) rows differ)")
+    }
+
     func testBadSettingsAreReportedBeforeWork() throws {
         let result = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi", [
             "map", "--method", "tsne", "--input", GoldenManifold.url("swiss_roll_t.npy").path,
