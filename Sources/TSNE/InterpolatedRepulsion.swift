@@ -140,6 +140,9 @@ public final class InterpolatedRepulsion {
         let px: UnsafePointer<Double>, py: UnsafePointer<Double>
         let ld: Int
         let geometry: Geometry
+        /// K at node lags (|dx|, |dy|) ≤ 2, row-major 3 × 3: what a point's own charge adds to its own
+        /// potential through the interpolation, which is not exactly K(0) = 1.
+        let near: (Double, Double, Double, Double, Double, Double, Double, Double, Double)
 
         /// The repulsion on point i: (Σ_j q²_ij·(y_i − y_j), Σ_{j≠i} q_ij), q unnormalised.
         @inline(__always)
@@ -157,14 +160,24 @@ public final class InterpolatedRepulsion {
                 p3 += r0 * bIm[row] + r1 * bIm[row + 1] + r2 * bIm[row + 2]
             }
             let fx = x * p0 - p1, fy = y * p0 - p2
-            let z = (1 + x * x + y * y) * p0 - 2 * (x * p1 + y * p2) + p3 - 1
+            // The point's own term as the grid sees it: Σ over its 9 nodes twice of the weights'
+            // products times K at their lag, grouped by lag (mx[d] = Σ_{|a−a'|=d} w_a w_a').
+            let mx0 = wx.0 * wx.0 + wx.1 * wx.1 + wx.2 * wx.2, mx1 = 2 * (wx.0 * wx.1 + wx.1 * wx.2), mx2 = 2 * wx.0 * wx.2
+            let my0 = wy.0 * wy.0 + wy.1 * wy.1 + wy.2 * wy.2, my1 = 2 * (wy.0 * wy.1 + wy.1 * wy.2), my2 = 2 * wy.0 * wy.2
+            let k = near
+            let own = mx0 * (my0 * k.0 + my1 * k.1 + my2 * k.2) + mx1 * (my0 * k.3 + my1 * k.4 + my2 * k.5)
+                + mx2 * (my0 * k.6 + my1 * k.7 + my2 * k.8)
+            let z = (1 + x * x + y * y) * p0 - 2 * (x * p1 + y * p2) + p3 - own
             return (fx, fy, z)
         }
     }
 
     /// Runs `body` with the potentials of the last `compute` (which must have had points).
     public func withField<R>(_ body: (Field) -> R) -> R {
-        let ld = fftSize + Self.pad, g = geometry
+        let ld = fftSize + Self.pad, g = geometry, h2 = spacing * spacing
+        func kernel(_ dx: Int, _ dy: Int) -> Double { let w = 1 / (1 + h2 * Double(dx * dx + dy * dy)); return w * w }
+        let near = (kernel(0, 0), kernel(0, 1), kernel(0, 2), kernel(1, 0), kernel(1, 1), kernel(1, 2),
+                    kernel(2, 0), kernel(2, 1), kernel(2, 2))
         return aRe.withUnsafeBufferPointer { ar in
             aIm.withUnsafeBufferPointer { ai in
                 bRe.withUnsafeBufferPointer { br in
@@ -172,7 +185,7 @@ public final class InterpolatedRepulsion {
                         px.withUnsafeBufferPointer { xb in
                             py.withUnsafeBufferPointer { yb in
                                 body(Field(aRe: ar.baseAddress!, aIm: ai.baseAddress!, bRe: br.baseAddress!, bIm: bi.baseAddress!,
-                                           px: xb.baseAddress!, py: yb.baseAddress!, ld: ld, geometry: g))
+                                           px: xb.baseAddress!, py: yb.baseAddress!, ld: ld, geometry: g, near: near))
                             }
                         }
                     }
