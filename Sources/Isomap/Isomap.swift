@@ -69,16 +69,10 @@ public enum Isomap {
         let threads = max(1, threads)
         let partition = RowPartition(total: n, size: world.size)
         let mine = partition.range(of: world.rank)
-        var clock = DispatchTime.now().uptimeNanoseconds
-        var seconds: [String: Double] = [:]
-        func lap(_ phase: String) {
-            let now = DispatchTime.now().uptimeNanoseconds
-            seconds[phase] = Double(now - clock) / 1e9
-            clock = now
-        }
+        var phases = PhaseSeconds()
         let (graph, graphComponents) = try neighborhoodGraph(points: points, neighbors: neighbors, world: world,
                                                           threads: threads, joinComponents: true)
-        lap("knn")
+        phases.lap("knn")
 
         // This rank's rows of D² (Dijkstra from its own sources), in double. scikit-learn rounds the
         // geodesic distances to float32 when its input is float32; we keep them in double, as
@@ -97,7 +91,7 @@ public enum Isomap {
             }
         }
 
-        lap("paths")
+        phases.lap("paths")
 
         // Double centring: K = −½ (D² − row means − column means + grand mean); the column sums over
         // every rank's rows are allreduced.
@@ -127,7 +121,7 @@ public enum Isomap {
             }[0]
         }
         let frobenius = world.allreduce(squares, op: .sum)
-        lap("kernel")
+        phases.lap("kernel")
 
         // The top eigenvectors: Lanczos on replicated vectors, each product this rank's rows then an
         // allgather of the row blocks.
@@ -169,13 +163,13 @@ public enum Isomap {
             let scale = max(result.values[c], 0).squareRoot() * sign
             for i in 0..<n { embedding[i * components + c] = v[i] * scale }
         }
-        lap("eigen")
+        phases.lap("eigen")
         let eigenSquares = result.values.reduce(0) { $0 + $1 * $1 }
         let error = max(frobenius - eigenSquares, 0).squareRoot() / Double(n)
         return IsomapResult(embedding: embedding, rows: n, components: components, eigenvalues: result.values,
                             reconstructionError: error, graphComponents: graphComponents,
                             lanczosCycles: result.cycles, lanczosProducts: result.products,
-                            lanczosConverged: result.converged, landmarks: nil, seconds: seconds)
+                            lanczosConverged: result.converged, landmarks: nil, seconds: phases.seconds)
     }
 
     /// Bytes of D² rows the busiest rank holds for exact Isomap of `rows` rows over `ranks` ranks

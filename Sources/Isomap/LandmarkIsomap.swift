@@ -23,13 +23,7 @@ extension Isomap {
                 + " and \(components) components")
         }
         let threads = max(1, threads)
-        var clock = DispatchTime.now().uptimeNanoseconds
-        var seconds: [String: Double] = [:]
-        func lap(_ phase: String) {
-            let now = DispatchTime.now().uptimeNanoseconds
-            seconds[phase] = Double(now - clock) / 1e9
-            clock = now
-        }
+        var phases = PhaseSeconds()
         let (graph, _) = try neighborhoodGraph(points: points, neighbors: neighbors, world: world, threads: threads,
                                                joinComponents: false)
         // The landmarks: a seeded partial Fisher–Yates shuffle, kept in index order.
@@ -41,7 +35,7 @@ extension Isomap {
         }
         let chosen = order[0..<landmarks].sorted()
         let m = landmarks
-        lap("knn")
+        phases.lap("knn")
 
         // Squared geodesic distances from this rank's landmarks, allgathered: m × N on every rank.
         let partition = RowPartition(total: m, size: world.size)
@@ -59,7 +53,7 @@ extension Isomap {
             }
         }
         let squared = world.size > 1 ? world.allgather(local) : local
-        lap("paths")
+        phases.lap("paths")
 
         // Classical MDS of the landmarks: B = −½ H Δ H on the m × m block.
         var delta = [Double](repeating: 0, count: m * m)
@@ -100,9 +94,9 @@ extension Isomap {
             }
         }
         let embedding = world.size > 1 ? world.allgather(block) : block
-        lap("eigen")
+        phases.lap("eigen")
         return IsomapResult(embedding: embedding, rows: n, components: components, eigenvalues: Array(values[0..<components]),
                             reconstructionError: .nan, graphComponents: 1, lanczosCycles: 0, lanczosProducts: 0,
-                            lanczosConverged: true, landmarks: chosen, seconds: seconds)
+                            lanczosConverged: true, landmarks: chosen, seconds: phases.seconds)
     }
 }

@@ -66,13 +66,7 @@ public enum TSNE {
         if input.cols < 2 && parameters.initialisation == .pca {
             throw TSNEError("PCA initialisation needs at least 2 input columns (got \(input.cols)); use random")
         }
-        var seconds: [String: Double] = [:]
-        var clock = DispatchTime.now().uptimeNanoseconds
-        func lap(_ name: String) {
-            let now = DispatchTime.now().uptimeNanoseconds
-            seconds[name] = Double(now - clock) / 1e9
-            clock = now
-        }
+        var phases = PhaseSeconds()
         let own = RowPartition(total: n, size: world.size).range(of: world.rank)
         let k = parameters.neighbors(rows: n)
 
@@ -117,13 +111,13 @@ public enum TSNE {
                 }
             }
         }
-        lap("knn")
+        phases.lap("knn")
 
         let conditional = PerplexitySearch.solve(squaredDistances: squared, k: k, perplexity: parameters.perplexity, threads: threads)
         let p = JointProbabilities.symmetrised(own: own, total: n, k: k, neighbors: neighbors,
                                                conditional: conditional.probabilities, world: world)
         let edges = world.allreduce(p.values.count, op: .sum)
-        lap("probabilities")
+        phases.lap("probabilities")
 
         var positions: [Float]
         let initialisation: String
@@ -138,15 +132,15 @@ public enum TSNE {
             initialisation = "random"
         }
         progress?(.initialisation(initialisation))
-        lap("init")
+        phases.lap("init")
 
         var optimizer = Optimizer(p: p, total: n, parameters: parameters, world: world, threads: threads)
         let (kl, iterations) = optimizer.run(&positions, progress: progress)
-        lap("optimise")
+        phases.lap("optimise")
 
         return TSNEResult(embedding: Matrix(rows: n, cols: 2, storage: positions), klDivergence: kl, iterations: iterations,
                           knnMethod: method, method: parameters.method.resolved(rows: n), neighbors: k, initialisation: initialisation,
-                          learningRate: parameters.step(rows: n), edges: edges, seconds: seconds)
+                          learningRate: parameters.step(rows: n), edges: edges, seconds: phases.seconds)
     }
 }
 

@@ -44,23 +44,17 @@ public enum UMAP {
                            progress: ((UMAPProgress) -> Void)? = nil) throws -> UMAPResult {
         try parameters.validate(rows: codes.rows)
         let n = codes.rows, k = parameters.neighbors
-        var seconds: [String: Double] = [:]
-        var clock = DispatchTime.now().uptimeNanoseconds
-        func lap(_ name: String) {
-            let now = DispatchTime.now().uptimeNanoseconds
-            seconds[name] = Double(now - clock) / 1e9
-            clock = now
-        }
+        var phases = PhaseSeconds()
 
         let method = parameters.knn.resolved(rows: n)
         progress?(.neighbors(method, rows: n))
         let knn = NeighborSearch.search(codes, k: k, metric: parameters.metric, method: method, seed: parameters.seed,
                                         world: world, threads: threads) { progress?(.neighborRound($0, $1, $2)) }
-        lap("knn")
+        phases.lap("knn")
 
         let graph = fuzzyGraph(knn, parameters: parameters, rows: n, world: world)
         let epochs = parameters.epochCount(rows: n)
-        lap("fuzzy_set")
+        phases.lap("fuzzy_set")
 
         var embedding = Matrix(rows: n, cols: parameters.components)
         var initialisation = ""
@@ -72,18 +66,18 @@ public enum UMAP {
         world.broadcast(&embedding.storage, root: 0)
         initialisation = world.broadcast(initialisation, root: 0)
         progress?(.initialisation(initialisation))
-        lap("init")
+        phases.lap("init")
 
         let edges = LayoutEdges(graph: graph, ownRows: RowPartition(total: n, size: world.size).range(of: world.rank))
         let optimizer = LayoutOptimizer(curve: .fit(minDist: parameters.minDist, spread: parameters.spread), epochs: epochs,
                                         negativeSampleRate: parameters.negativeSampleRate,
                                         learningRate: parameters.learningRate, seed: parameters.seed)
-        seconds["layout_sync"] = optimizer.optimize(&embedding, edges: edges, world: world, threads: threads) {
+        phases.seconds["layout_sync"] = optimizer.optimize(&embedding, edges: edges, world: world, threads: threads) {
             progress?(.epoch($0, $1))
         }
-        lap("layout")
+        phases.lap("layout")
         return UMAPResult(embedding: embedding, neighbors: knn, knnMethod: method, initialisation: initialisation,
-                          epochs: epochs, seconds: seconds, edges: graph.nonZeroCount)
+                          epochs: epochs, seconds: phases.seconds, edges: graph.nonZeroCount)
     }
 
     /// The pruned fuzzy graph of all N rows, the same on every rank: σ/ρ and memberships of this rank's
