@@ -126,17 +126,14 @@ public final class JobRunner {
     }
 
     /// A matrix file as a stage's input. Its fingerprint is the one `producer` recorded when the
-    /// file is that stage's artifact in this output directory, else a hash of the file's bytes, so
-    /// a later `run` recomputes what was made from a foreign file.
+    /// file is that stage's artifact in this output directory, else a hash of the matrix (every
+    /// rank holds the same bits), so a later `run` recomputes what was made from a foreign file.
     public func input(fromFile path: String, producedBy producer: Stage) throws -> StageValue {
         let matrix = try RootMatrix.read(path, world: world)
         let own = URL(fileURLWithPath: path).standardizedFileURL
             == URL(fileURLWithPath: directory + "/" + producer.artifacts[0]).standardizedFileURL
         let recorded = own ? stages.recorded(producer) : nil
-        let digest = try world.agreeing("fingerprint \(path)") { () -> String in
-            world.rank == 0 && recorded == nil ? try StageLedger.fingerprint(ofFileAt: path) : ""
-        }
-        return StageValue(matrix: matrix, fingerprint: recorded ?? world.broadcast(digest, root: 0))
+        return StageValue(matrix: matrix, fingerprint: recorded ?? StageLedger.fingerprint(of: matrix))
     }
 
     /// Times work outside the stages (baselines, plots).

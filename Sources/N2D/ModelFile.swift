@@ -121,6 +121,12 @@ public enum ModelFile {
 
     /// Reads the model of directory `directory` (its `model.n2d`).
     public static func read(directory: String) throws -> N2DModel {
+        try decode(bytes(directory: directory), path: directory + "/" + name)
+    }
+
+    /// The bytes of the model file of `directory`, after the checks that name a wrong directory or a
+    /// missing model.
+    public static func bytes(directory: String) throws -> [UInt8] {
         let path = directory + "/" + name
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -129,7 +135,7 @@ public enum ModelFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelError(path: path, problem: "is missing: the directory holds no model (`n2d-mpi run` writes \(name) at its end)")
         }
-        return try decode(Array(data), path: path)
+        return Array(data)
     }
 
     /// Decodes a model file's bytes; `path` names it in errors.

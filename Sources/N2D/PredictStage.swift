@@ -124,13 +124,12 @@ public enum PredictStage {
         }
     }
 
-    /// Rank 0 reads the model file; every rank decodes the same bytes (no shared filesystem needed).
+    /// Rank 0 reads the model file once; every rank decodes (and checks) the same bytes, so no
+    /// shared filesystem is needed and a damaged model is refused alike on every rank.
     static func broadcastModel(from directory: String, world: Communicator) throws -> N2DModel {
         let path = directory + "/" + ModelFile.name
         var bytes = try world.agreeing("read the model") { () -> [UInt8] in
-            guard world.rank == 0 else { return [] }
-            _ = try ModelFile.read(directory: directory)  // every check, with its message, before any rank decodes
-            return Array(FileManager.default.contents(atPath: path) ?? Data())
+            world.rank == 0 ? try ModelFile.bytes(directory: directory) : []
         }
         var count = [Int64(bytes.count)]
         world.broadcast(&count, root: 0)

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Storage
 
 /// `stages.json` in the output directory: which configuration produced each stage's artifacts, so
@@ -54,12 +55,11 @@ struct StageLedger {
         hash(Array((try? JobConfiguration.encoder().encode(settings)) ?? Data()) + Array(upstream.utf8))
     }
 
-    /// A fingerprint of a file's bytes: what a stage read when no stage of this directory made it.
-    static func fingerprint(ofFileAt path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(path: path, problem: "cannot be read")
-        }
-        return "file-" + hash(Array(data))
+    /// A fingerprint of a matrix's shape and bits: what a stage read when no stage of this
+    /// directory made it.
+    static func fingerprint(of matrix: Matrix) -> String {
+        let shape = [Int64(matrix.rows), Int64(matrix.cols)].withUnsafeBytes { Array($0) }
+        return "matrix-" + hash(shape + matrix.storage.withUnsafeBytes { Array($0) })
     }
 
     /// 64-bit FNV-1a, in hexadecimal.
