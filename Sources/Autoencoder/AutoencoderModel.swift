@@ -50,14 +50,18 @@ public struct AutoencoderModel: Equatable, Sendable {
         parameters.withUnsafeBufferPointer { p in
             out.storage.withUnsafeMutableBufferPointer { o in
                 let o = o
-                ParallelFor.chunks(count: last - first + 1, chunkSize: 1, threads: threads) { c, _ in
-                    let start = (first + c) * chunk
-                    let own = max(start, firstRow)..<min(start + chunk, firstRow + features.rows)
-                    let batch = features.padded(rows: own.map { $0 - firstRow }, at: own.lowerBound - start, to: chunk)
+                let chunks = last - first + 1, workers = max(1, min(threads, chunks))
+                // One workspace per worker, reused for each of its chunks.
+                ComputeThreads.perform(iterations: workers) { w in
                     let work = Workspace(architecture: architecture, capacity: chunk)
-                    Evaluation.forward(p.baseAddress!, batch: batch, layers: layers, work: work)
-                    let from = work.activations[layers].pointer + (own.lowerBound - start) * width
-                    o.baseAddress!.advanced(by: (own.lowerBound - firstRow) * width).update(from: from, count: own.count * width)
+                    for c in stride(from: w, to: chunks, by: workers) {
+                        let start = (first + c) * chunk
+                        let own = max(start, firstRow)..<min(start + chunk, firstRow + features.rows)
+                        let batch = features.padded(rows: own.map { $0 - firstRow }, at: own.lowerBound - start, to: chunk)
+                        Evaluation.forward(p.baseAddress!, batch: batch, layers: layers, work: work)
+                        let from = work.activations[layers].pointer + (own.lowerBound - start) * width
+                        o.baseAddress!.advanced(by: (own.lowerBound - firstRow) * width).update(from: from, count: own.count * width)
+                    }
                 }
             }
         }
