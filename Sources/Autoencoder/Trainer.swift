@@ -30,8 +30,11 @@ public final class Trainer {
     ///
     /// `stopRequested` is asked at the end of every epoch, on every rank (it may be a collective that
     /// agrees on a signal); when it answers true the epoch's checkpoint is written and training ends
-    /// with a `RankFailure` that says how to resume.
+    /// with a `RankFailure` that says how to resume. With a `deadline`, training ends (checkpoint
+    /// written, no error) after the last epoch that it allows, as rank 0's clock tells; the result's
+    /// history says how many epochs that was.
     public func train(training: FeatureMatrix, validation: FeatureMatrix? = nil,
+                      deadline: TrainingDeadline? = nil,
                       progress: ((TrainingProgress) -> Void)? = nil,
                       stopRequested: (() -> Bool)? = nil) throws -> TrainingResult {
         let config = configuration
@@ -134,8 +137,12 @@ public final class Trainer {
             history.append(EpochRecord(epoch: epoch + 1, loss: loss, validationLoss: validationLoss,
                                        seconds: Date().timeIntervalSince(started), phases: step.timings.since(timingsBefore)))
             let stopping = stopRequested?() ?? false
+            let outOfTime = deadline.map { deadline in
+                let fits = comm.rank == 0 && deadline.allowsAnotherEpoch(after: history[firstEpoch...].map(\.seconds), now: Date())
+                return comm.allreduce(fits ? 1 : 0, op: .max) == 0
+            } ?? false
             if let path = config.checkpointPath,
-               stopping || (epoch + 1) % max(config.checkpointEvery, 1) == 0 || epoch + 1 == config.epochs {
+               stopping || outOfTime || (epoch + 1) % max(config.checkpointEvery, 1) == 0 || epoch + 1 == config.epochs {
                 try comm.agreeing("checkpoint") {
                     guard comm.rank == 0 else { return }
                     let header = Checkpoint.Header(fingerprint: fingerprint, architecture: arch, epochsDone: epoch + 1,
@@ -149,6 +156,7 @@ public final class Trainer {
                 let resume = config.checkpointPath.map { "; \($0) holds it: run the same command with --resume to continue" } ?? ""
                 throw RankFailure(rank: 0, stage: "train", message: "stopped by a signal after epoch \(epoch + 1) of \(config.epochs)\(resume)")
             }
+            if outOfTime { break }
         }
         return TrainingResult(model: AutoencoderModel(architecture: arch, parameters: parameters.array), history: history,
                               plan: plan, resumedAfterEpoch: resumedAfter, timings: step.timings,

@@ -17,10 +17,8 @@ public enum Dataset {
     /// ranks) are agreed: every rank throws the same `RankFailure`, carrying the message.
     public static func load(_ spec: DatasetSpec, world: Communicator) throws -> DatasetShard {
         let (format, source) = try world.agreeing("read input") { () -> (DataFormat, RowSource) in
-            try InputFile.check(spec.path)
-            let format = try spec.resolvedFormat()
-            let source = try open(format, spec)
-            guard source.rowCount > 0 else { throw DatasetError("\(spec.path) holds no data rows") }
+            let (format, source) = try open(spec)
+            guard source.rowCount > 0 else { throw DatasetError("\(spec.inputName) holds no data rows") }
             return (format, source)
         }
         let split = TrainTestSplit(rows: source.rowCount, testSize: spec.testSize, seed: spec.seed)
@@ -34,7 +32,7 @@ public enum Dataset {
 
         let (trainRaw, validationRaw) = try world.agreeing("read input") { () throws -> (RowsRead, RowsRead) in
             guard split.train.count >= world.size else {
-                throw DatasetError("\(spec.path): \(split.train.count) training rows cannot be shared by \(world.size) rank\(world.size == 1 ? "" : "s"); use fewer ranks or more rows")
+                throw DatasetError("\(spec.inputName): \(split.train.count) training rows cannot be shared by \(world.size) rank\(world.size == 1 ? "" : "s"); use fewer ranks or more rows")
             }
             return (try source.read(trainIDs), try source.read(myValidationIDs))
         }
@@ -49,7 +47,7 @@ public enum Dataset {
         let features = buildFeatures(spec, world: world, training: trainRaw.rows, validation: validationRaw.rows, counts: &counts)
         try world.agreeing("read input") {
             guard features.training.cols > 0 else {
-                throw DatasetError("\(spec.path): no features: every training document is empty after cleaning, tokenizing and dropping stop words")
+                throw DatasetError("\(spec.inputName): no features: every training document is empty after cleaning, tokenizing and dropping stop words")
             }
         }
         return DatasetShard(
@@ -62,12 +60,27 @@ public enum Dataset {
             inputRows: source.rowCount, counts: counts)
     }
 
-    static func open(_ format: DataFormat, _ spec: DatasetSpec) throws -> RowSource {
+    /// Opens `spec`'s files (each checked to exist first) as one source, with their format.
+    /// `maxRows` counts over the files in order: files past it are not read.
+    static func open(_ spec: DatasetSpec) throws -> (DataFormat, RowSource) {
+        for path in spec.paths { try InputFile.check(path) }
+        let format = try spec.resolvedFormat()
+        var parts: [(path: String, source: RowSource)] = []
+        var remaining = spec.maxRows
+        for path in spec.paths where remaining.map({ $0 > 0 }) ?? true {
+            let part = try openFile(path, format, spec, maxRows: remaining)
+            parts.append((path, part))
+            remaining = remaining.map { $0 - part.rowCount }
+        }
+        return (format, parts.count == 1 ? parts[0].source : try ConcatenatedSource(parts))
+    }
+
+    private static func openFile(_ path: String, _ format: DataFormat, _ spec: DatasetSpec, maxRows: Int?) throws -> RowSource {
         switch format {
-        case .textCSV: return try TextCSVSource(spec)
-        case .numericCSV: return try NumericCSVSource(spec)
-        case .idx: return try IDXSource(spec)
-        case .npy: return try NPYSource(spec)
+        case .textCSV: return try TextCSVSource(path: path, spec: spec, maxRows: maxRows)
+        case .numericCSV: return try NumericCSVSource(path: path, spec: spec, maxRows: maxRows)
+        case .idx: return try IDXSource(path: path, maxRows: maxRows)
+        case .npy: return try NPYSource(path: path, maxRows: maxRows)
         }
     }
 

@@ -57,9 +57,11 @@ extension LabelColumn: Codable {
 
 /// What to load and how to split it. Every format is split the same way: the seeded
 /// scikit-learn-compatible split of the first `maxRows` rows; `testSize` 0 trains on every row.
+/// Several files of one format are read as one input, their rows concatenated in the order given.
 public struct DatasetSpec: Codable, Equatable, Sendable {
-    public var path: String
-    /// nil: inferred from the file name (see `DataFormat.inferred(fromPath:)`).
+    /// The input files, read in this order as one table (usually one file).
+    public var paths: [String]
+    /// nil: inferred from the file names (see `DataFormat.inferred(fromPath:)`).
     public var format: DataFormat?
     /// Text CSV: the column with the documents.
     public var textColumn: String
@@ -72,13 +74,14 @@ public struct DatasetSpec: Codable, Equatable, Sendable {
     public var seed: UInt32
     /// The validation set: the first `validationRows` rows of the test part.
     public var validationRows: Int
-    /// Read only the first `maxRows` rows of the input (before splitting); nil reads all.
+    /// Read only the first `maxRows` rows of the input (over the files in order, before splitting);
+    /// nil reads all.
     public var maxRows: Int?
 
-    public init(path: String, format: DataFormat? = nil, textColumn: String = "review",
+    public init(paths: [String], format: DataFormat? = nil, textColumn: String = "review",
                 labelColumn: LabelColumn = .ifPresent("sentiment"), maxFeatures: Int = 5000,
                 testSize: Double = 0.5, seed: UInt32 = 13, validationRows: Int = 2000, maxRows: Int? = nil) {
-        self.path = path
+        self.paths = paths
         self.format = format
         self.textColumn = textColumn
         self.labelColumn = labelColumn
@@ -89,12 +92,71 @@ public struct DatasetSpec: Codable, Equatable, Sendable {
         self.maxRows = maxRows
     }
 
-    /// The format to read: the explicit one, else the one the file name implies.
+    /// One input file.
+    public init(path: String, format: DataFormat? = nil, textColumn: String = "review",
+                labelColumn: LabelColumn = .ifPresent("sentiment"), maxFeatures: Int = 5000,
+                testSize: Double = 0.5, seed: UInt32 = 13, validationRows: Int = 2000, maxRows: Int? = nil) {
+        self.init(paths: [path], format: format, textColumn: textColumn, labelColumn: labelColumn, maxFeatures: maxFeatures,
+                  testSize: testSize, seed: seed, validationRows: validationRows, maxRows: maxRows)
+    }
+
+    /// The input as messages and summaries name it: its file, or its files joined by " + ".
+    public var inputName: String { paths.joined(separator: " + ") }
+
+    /// The format the file names imply when they all imply the same one; nil otherwise.
+    public var inferredFormat: DataFormat? {
+        let formats = Set(paths.map(DataFormat.inferred(fromPath:)))
+        return formats.count == 1 ? formats.first! : nil
+    }
+
+    /// The format to read: the explicit one, else the one the file names imply.
     public func resolvedFormat() throws -> DataFormat {
         if let format { return format }
-        if let inferred = DataFormat.inferred(fromPath: path) { return inferred }
+        guard !paths.isEmpty else { throw DatasetError("no input file given; pass --input") }
+        if let inferred = inferredFormat { return inferred }
         let names = DataFormat.allCases.map(\.rawValue).joined(separator: ", ")
-        throw DatasetError("cannot tell the format of \(path) from its name; pass --format (one of \(names))")
+        if let unknown = paths.first(where: { DataFormat.inferred(fromPath: $0) == nil }) {
+            throw DatasetError("cannot tell the format of \(unknown) from its name; pass --format (one of \(names))")
+        }
+        let kinds = paths.map { "\($0) (\(DataFormat.inferred(fromPath: $0)!.rawValue))" }.joined(separator: ", ")
+        throw DatasetError("the input files are of different formats: \(kinds); several --input files are concatenated and must be of one format")
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case paths, format, textColumn, labelColumn, maxFeatures, testSize, seed, validationRows, maxRows
+        /// Written before several input files were accepted: the one file.
+        case path
+    }
+
+    /// Reads a spec written by this or an earlier n2d-mpi (whose spec held one `path`).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let paths = try c.decodeIfPresent([String].self, forKey: .paths) {
+            self.paths = paths
+        } else {
+            paths = [try c.decode(String.self, forKey: .path)]
+        }
+        format = try c.decodeIfPresent(DataFormat.self, forKey: .format)
+        textColumn = try c.decode(String.self, forKey: .textColumn)
+        labelColumn = try c.decode(LabelColumn.self, forKey: .labelColumn)
+        maxFeatures = try c.decode(Int.self, forKey: .maxFeatures)
+        testSize = try c.decode(Double.self, forKey: .testSize)
+        seed = try c.decode(UInt32.self, forKey: .seed)
+        validationRows = try c.decode(Int.self, forKey: .validationRows)
+        maxRows = try c.decodeIfPresent(Int.self, forKey: .maxRows)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(paths, forKey: .paths)
+        try c.encodeIfPresent(format, forKey: .format)
+        try c.encode(textColumn, forKey: .textColumn)
+        try c.encode(labelColumn, forKey: .labelColumn)
+        try c.encode(maxFeatures, forKey: .maxFeatures)
+        try c.encode(testSize, forKey: .testSize)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(validationRows, forKey: .validationRows)
+        try c.encodeIfPresent(maxRows, forKey: .maxRows)
     }
 }
 

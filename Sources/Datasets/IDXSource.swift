@@ -9,14 +9,14 @@ struct IDXSource: RowSource {
     let labels: IDXFile?
     let rowCount: Int
 
-    init(_ spec: DatasetSpec) throws {
-        images = try IDXFile(path: spec.path)
-        rowCount = min(images.dimensions[0], spec.maxRows ?? Int.max)
+    init(path: String, maxRows: Int?) throws {
+        images = try IDXFile(path: path)
+        rowCount = min(images.dimensions[0], maxRows ?? Int.max)
         try images.requireRows(rowCount)
-        if let labelPath = Self.labelsPath(for: spec.path), FileManager.default.fileExists(atPath: labelPath) {
+        if let labelPath = Self.labelsPath(for: path), FileManager.default.fileExists(atPath: labelPath) {
             let file = try IDXFile(path: labelPath)
             guard file.dimensions[0] == images.dimensions[0], file.rowLength == 1 else {
-                throw FileError(path: labelPath, problem: "holds \(file.dimensions) labels, but \(spec.path) holds \(images.dimensions[0]) rows")
+                throw FileError(path: labelPath, problem: "holds \(file.dimensions) labels, but \(path) holds \(images.dimensions[0]) rows")
             }
             try file.requireRows(rowCount)
             labels = file
@@ -24,6 +24,9 @@ struct IDXSource: RowSource {
             labels = nil
         }
     }
+
+    var hasLabels: Bool { labels != nil }
+    var columns: Int? { images.rowLength }
 
     /// The labels file beside an images file, by the MNIST naming convention.
     static func labelsPath(for imagesPath: String) -> String? {

@@ -5,12 +5,14 @@ import Storage
 struct NPYSource: RowSource {
     let matrix: Matrix
 
-    init(_ spec: DatasetSpec) throws {
-        let whole = try NPY.readMatrix(path: spec.path)
-        matrix = spec.maxRows.map { whole.rows(0..<min($0, whole.rows)) } ?? whole
+    init(path: String, maxRows: Int?) throws {
+        let whole = try NPY.readMatrix(path: path)
+        matrix = maxRows.map { whole.rows(0..<min($0, whole.rows)) } ?? whole
     }
 
     var rowCount: Int { matrix.rows }
+    var hasLabels: Bool { false }
+    var columns: Int? { matrix.cols }
 
     func read(_ rows: [Int]) throws -> RowsRead {
         (.dense(matrix.gatherRows(rows)), nil)

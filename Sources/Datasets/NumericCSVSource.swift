@@ -8,17 +8,19 @@ struct NumericCSVSource: RowSource {
     let labelColumn: Int?
     let featureColumns: [Int]
 
-    init(_ spec: DatasetSpec) throws {
-        index = try CSVIndex(path: spec.path, maxRecords: spec.maxRows)
+    init(path: String, spec: DatasetSpec, maxRows: Int?) throws {
+        index = try CSVIndex(path: path, maxRecords: maxRows)
         let label = try resolveLabelColumn(spec.labelColumn, in: index)
         labelColumn = label
         featureColumns = index.columns.indices.filter { $0 != label }
         guard !featureColumns.isEmpty else {
-            throw CSVError(path: spec.path, line: 1, problem: "no feature columns besides the label column")
+            throw CSVError(path: path, line: 1, problem: "no feature columns besides the label column")
         }
     }
 
     var rowCount: Int { index.records.count }
+    var hasLabels: Bool { labelColumn != nil }
+    var columns: Int? { featureColumns.count }
 
     func read(_ rows: [Int]) throws -> RowsRead {
         var matrix = Matrix(rows: rows.count, cols: featureColumns.count)

@@ -34,11 +34,10 @@ extension Dataset {
     public static func loadRows(_ spec: DatasetSpec, selection: RowSelection, vocabulary: Vocabulary?, columns: Int,
                                 modelInputRows: Int, world: Communicator) throws -> PredictionRows {
         let source = try world.agreeing("read input") { () -> RowSource in
-            try InputFile.check(spec.path)
-            let source = try open(try spec.resolvedFormat(), spec)
-            guard source.rowCount > 0 else { throw DatasetError("\(spec.path) holds no data rows") }
+            let (_, source) = try open(spec)
+            guard source.rowCount > 0 else { throw DatasetError("\(spec.inputName) holds no data rows") }
             if selection != .all, source.rowCount != modelInputRows {
-                throw DatasetError("\(spec.path) has \(source.rowCount) rows, but --split \(selection.rawValue) picks rows of the split of the model's input, which had \(modelInputRows); pass that file, or leave out --split to place every row")
+                throw DatasetError("\(spec.inputName) has \(source.rowCount) rows, but --split \(selection.rawValue) picks rows of the split of the model's input, which had \(modelInputRows); pass that file, or leave out --split to place every row")
             }
             return source
         }
@@ -53,7 +52,7 @@ extension Dataset {
         let range = partition.range(of: world.rank)
         let mine = Array(selected[range])
         let (features, labels) = try world.agreeing("read input") { () -> (FeatureMatrix, [String]?) in
-            guard !selected.isEmpty else { throw DatasetError("\(spec.path): --split \(selection.rawValue) selects no rows") }
+            guard !selected.isEmpty else { throw DatasetError("\(spec.inputName): --split \(selection.rawValue) selects no rows") }
             let (raw, labels) = try source.read(mine)
             return (try featurize(raw), labels)
         }
@@ -63,13 +62,13 @@ extension Dataset {
             switch raw {
             case .text(let texts, _):
                 guard let vocabulary else {
-                    throw DatasetError("\(spec.path) holds text, but the model was trained on \(columns) numeric columns")
+                    throw DatasetError("\(spec.inputName) holds text, but the model was trained on \(columns) numeric columns")
                 }
                 return .sparse(ReviewVectorizer(maxFeatures: vocabulary.count).count(texts).bag.matrix(over: vocabulary))
             case .dense(let m):
-                guard vocabulary == nil else { throw DatasetError("\(spec.path) holds numbers, but the model was trained on text") }
+                guard vocabulary == nil else { throw DatasetError("\(spec.inputName) holds numbers, but the model was trained on text") }
                 guard m.cols == columns || m.rows == 0 else {
-                    throw DatasetError("\(spec.path) has \(m.cols) columns, but the model was trained on \(columns)")
+                    throw DatasetError("\(spec.inputName) has \(m.cols) columns, but the model was trained on \(columns)")
                 }
                 return .dense(m.rows == 0 ? Matrix(rows: 0, cols: columns) : m)
             }

@@ -6,13 +6,15 @@ struct TextCSVSource: RowSource {
     let textColumn: Int
     let labelColumn: Int?
 
-    init(_ spec: DatasetSpec) throws {
-        index = try CSVIndex(path: spec.path, maxRecords: spec.maxRows)
+    init(path: String, spec: DatasetSpec, maxRows: Int?) throws {
+        index = try CSVIndex(path: path, maxRecords: maxRows)
         textColumn = try index.column(named: spec.textColumn)
         labelColumn = try resolveLabelColumn(spec.labelColumn, in: index)
     }
 
     var rowCount: Int { index.records.count }
+    var hasLabels: Bool { labelColumn != nil }
+    var columns: Int? { nil }
 
     func read(_ rows: [Int]) throws -> RowsRead {
         var texts = [[UInt8]](repeating: [], count: rows.count)

@@ -45,7 +45,7 @@ public struct JobConfiguration: Codable, Equatable, Sendable {
     public static func resolve(_ overrides: JobOverrides) -> JobConfiguration {
         var job = JobConfiguration(preset: overrides.preset ?? .imdb)
         overrides.apply(to: &job)
-        if job.data.format == nil { job.data.format = DataFormat.inferred(fromPath: job.data.path) }
+        if job.data.format == nil { job.data.format = job.data.inferredFormat }
         job.propagateSeed()
         return job
     }
@@ -148,6 +148,11 @@ public struct RunBehaviour: Codable, Equatable, Sendable {
     public var plots = true
     /// What the 2-d maps of the plots are drawn on.
     public var map: MapMethod = .umap
+    /// The whole run's wall-time budget in minutes (`--budget`): training ends after the last epoch
+    /// that leaves the later stages a tenth of it (at least a minute); nil trains the epochs given.
+    public var budgetMinutes: Double?
+    /// The epochs a budgeted run trains at most when `--epochs` is not given: the N2D paper's.
+    public static let budgetEpochCap = 1000
 
     public init() {}
 
@@ -160,6 +165,7 @@ public struct RunBehaviour: Codable, Equatable, Sendable {
         baselines = try c.decodeIfPresent(Bool.self, forKey: .baselines) ?? baselines
         plots = try c.decodeIfPresent(Bool.self, forKey: .plots) ?? plots
         map = try c.decodeIfPresent(MapMethod.self, forKey: .map) ?? map
+        budgetMinutes = try c.decodeIfPresent(Double.self, forKey: .budgetMinutes)
     }
 }
 
@@ -180,7 +186,8 @@ public struct JobOverrides: Sendable {
     public var seed: UInt32?
     public var outputDirectory: String?
     // data
-    public var input: String?
+    /// The input files, read as one input in this order.
+    public var input: [String]?
     public var format: DataFormat?
     public var textColumn: String?
     public var labelColumn: String?
@@ -224,6 +231,8 @@ public struct JobOverrides: Sendable {
     public var baselines = false
     public var noPlots = false
     public var map: MapMethod?
+    /// Minutes; without `epochs`, the cap becomes `RunBehaviour.budgetEpochCap`.
+    public var budget: Double?
 
     public init() {}
 
@@ -234,7 +243,7 @@ public struct JobOverrides: Sendable {
         set(seed, \.seed)
         set(outputDirectory, \.outputDirectory)
         if let input {
-            job.data.path = input
+            job.data.paths = input
             job.data.format = nil
         }
         set(format, \.data.format)
@@ -273,5 +282,9 @@ public struct JobOverrides: Sendable {
         job.run.baselines = baselines
         job.run.plots = !noPlots
         set(map, \.run.map)
+        if let budget {
+            job.run.budgetMinutes = budget
+            if epochs == nil { job.training.epochs = RunBehaviour.budgetEpochCap }
+        }
     }
 }

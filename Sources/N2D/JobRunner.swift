@@ -24,7 +24,8 @@ public struct LoadedData {
 /// subcommand calls one of them, its input read from a file (`input(fromFile:producedBy:)`) and
 /// `force` on, since the user asked for that stage. Every method is a collective.
 public final class JobRunner {
-    public let job: JobConfiguration
+    /// The job; training under a budget settles its epochs (`train`).
+    public private(set) var job: JobConfiguration
     public let world: Communicator
     public private(set) var stages: StageRunner
     /// Wall time per stage, in order.
@@ -53,7 +54,7 @@ public final class JobRunner {
     /// Loads the input over the ranks (always: it is the cheapest stage and every later one needs
     /// the rows) and writes `true_labels.csv` when the input has labels.
     public func vectorize() throws -> LoadedData {
-        say(1, "vectorize \(job.data.path) on \(world.size) rank(s)")
+        say(1, "vectorize \(job.data.inputName) on \(world.size) rank(s)")
         let (shard, summary) = try timer.time("vectorize") {
             try VectorizeStage.run(job.data, outputDirectory: directory, world: world)
         }
@@ -64,9 +65,12 @@ public final class JobRunner {
     }
 
     /// Trains the autoencoder on the loaded rows; the codes of every training row, in row order.
-    public func train(_ data: LoadedData) throws -> StageValue {
-        let fingerprint = Stage.train.fingerprint(job, upstream: data.fingerprint)
+    /// With a `deadline` the epochs are a cap: training ends after the last epoch that fits, and the
+    /// job (and the ledger) then hold the epochs trained, so `--epochs` with them reproduces the run.
+    public func train(_ data: LoadedData, deadline: TrainingDeadline? = nil) throws -> StageValue {
+        var fingerprint = Stage.train.fingerprint(job, upstream: data.fingerprint)
         let configuration = job.trainingConfiguration(inputWidth: data.shard.columns)
+        var settledEpochs: Int?
         let codes = try stages.run(.train, fingerprint: fingerprint, reuse: {
             say(2, "train: skipped, codes.npy matches this configuration (--force recomputes)")
             autoencoder = try world.agreeing("read \(TrainStage.checkpointFile)") { () -> AutoencoderModel in
@@ -75,17 +79,29 @@ public final class JobRunner {
             }
             return try RootMatrix.read(directory + "/codes.npy", world: world)
         }, compute: {
-            say(2, "train \(configuration.architecture) for \(configuration.epochs) epochs, batch \(configuration.batchSize)")
+            if let deadline {
+                let until = DateFormatter.localizedString(from: deadline.date, dateStyle: .none, timeStyle: .medium)
+                say(2, "train \(configuration.architecture) until \(until) (--budget; at most \(configuration.epochs) epochs), batch \(configuration.batchSize)")
+            } else {
+                say(2, "train \(configuration.architecture) for \(configuration.epochs) epochs, batch \(configuration.batchSize)")
+            }
             let shard = data.shard
             let output = try timer.time("train") {
                 try TrainStage.run(world: world, training: shard.training.features,
                                    validation: shard.validation.total > 0 ? shard.validation.features : nil,
-                                   configuration: configuration, outputDirectory: directory)
+                                   configuration: configuration, outputDirectory: directory, deadline: deadline)
             }
+            if deadline != nil, output.result.history.count != configuration.epochs { settledEpochs = output.result.history.count }
             trainingResult = output.result
             autoencoder = output.result.model
             return RootMatrix.broadcast(output.allCodes ?? Matrix(rows: 0, cols: 0), world: world)
         })
+        if let settledEpochs {
+            job.training.epochs = settledEpochs
+            fingerprint = Stage.train.fingerprint(job, upstream: data.fingerprint)
+            try stages.record(.train, fingerprint: fingerprint)
+            say(2, "train: the budget fit \(settledEpochs) epoch\(settledEpochs == 1 ? "" : "s") (config.json records them; --epochs \(settledEpochs) reproduces this training)")
+        }
         return StageValue(matrix: codes, fingerprint: fingerprint)
     }
 

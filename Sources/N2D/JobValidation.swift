@@ -28,6 +28,9 @@ extension JobConfiguration {
         if !(t.learningRate > 0 && t.learningRate.isFinite) {
             throw ConfigurationError("--learning-rate", "must be a positive number such as 1e-3 (got \(t.learningRate))")
         }
+        if let budget = run.budgetMinutes, !(budget > 0 && budget.isFinite) {
+            throw ConfigurationError("--budget", "must be a positive number of minutes, such as 30 (got \(budget))")
+        }
         if run.checkpointEvery < 1 { throw ConfigurationError("--checkpoint-every", "must be at least 1 (got \(run.checkpointEvery))") }
         do { try umap.validate() } catch let error as UMAPError { throw ConfigurationError(error) }
         if isomap.neighbors < 1 { throw ConfigurationError("--isomap-neighbors", "must be at least 1 (got \(isomap.neighbors))") }

@@ -224,7 +224,7 @@ public enum ModelFile {
         let job = model.job, u = job.umap
         var lines = [
             "model \(path) (format \(formatVersion))",
-            "  made by: n2d-mpi \(job.preset.rawValue) preset, seed \(job.seed), input \(job.data.path) (\(model.inputRows) rows, test share \(job.data.testSize))",
+            "  made by: n2d-mpi \(job.preset.rawValue) preset, seed \(job.seed), input \(job.data.inputName) (\(model.inputRows) rows, test share \(job.data.testSize))",
             "  features: " + (model.vocabulary.map { "\($0.count) terms (bag of words)" } ?? "\(model.architecture.inputWidth) columns"),
             "  autoencoder: \(model.architecture), \(model.parameters.count) parameters, \(job.training.epochs) epochs",
             "  embedding: UMAP \(model.trainingCodes.rows) training rows, \(u.neighbors) neighbours → \(model.trainingEmbedding.cols) dimensions (min_dist \(u.minDist))",

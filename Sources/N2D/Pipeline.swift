@@ -1,3 +1,4 @@
+import Autoencoder
 import Collectives
 import Foundation
 import LinearAlgebra
@@ -18,13 +19,21 @@ public enum Pipeline {
         public var ranks: Int
     }
 
-    public static func run(_ job: JobConfiguration, world: Communicator) throws -> Report {
+    /// Runs `job`, writing config.json first (with `arguments`, the command line after `n2d-mpi`) and
+    /// again once a budget has settled the epochs.
+    public static func run(_ job: JobConfiguration, arguments: [String], world: Communicator) throws -> Report {
         let started = Date()
+        var job = job
+        try RunConfigFile.write(job, arguments: arguments, world: world)
         let runner = JobRunner(job: job, world: world, wholeJob: true)
         let data = try runner.vectorize()
         Console.say(data.summary.text)
         try RunPreflight.check(job, rows: data.shard.training.total, world: world)
-        let codes = try runner.train(data)
+        let codes = try runner.train(data, deadline: job.run.budgetMinutes.map { trainingDeadline(start: started, minutes: $0) })
+        if runner.job != job {
+            job = runner.job
+            try RunConfigFile.write(job, arguments: arguments, world: world)
+        }
         let embedding = try runner.embed(codes)
 
         let truth = try world.agreeing("cluster: true labels") { () -> TrueLabels? in
@@ -70,6 +79,13 @@ public enum Pipeline {
             try MetricsFile.update(directory: job.outputDirectory, section: "run", value: runSection(report, job: job))
         }
         return report
+    }
+
+    /// When training must end for a run of `minutes` that began at `start`: the budget less what the
+    /// stages after training are given (a tenth of it, at least a minute).
+    static func trainingDeadline(start: Date, minutes: Double) -> TrainingDeadline {
+        let budget = minutes * 60
+        return TrainingDeadline(start.addingTimeInterval(budget - max(60, budget / 10)))
     }
 
     static func runSection(_ report: Report, job: JobConfiguration) -> [String: Any] {

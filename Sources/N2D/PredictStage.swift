@@ -49,8 +49,8 @@ public enum PredictStage {
             throw RankFailure(rank: 0, stage: "predict", message: "the model's embedding is \(model.job.manifold.rawValue): predict places new rows into UMAP embeddings only (Isomap's out-of-sample extension is not built yet); run with --manifold umap for a model predict can use")
         }
         var spec = model.job.data
-        if let input = options.input, input != spec.path {
-            spec.path = input
+        if let input = options.input, [input] != spec.paths {
+            spec.paths = [input]
             spec.format = options.format ?? DataFormat.inferred(fromPath: input)
         } else if let format = options.format {
             spec.format = format
@@ -91,7 +91,7 @@ public enum PredictStage {
             try writeLabels(gathered, sources: sources.map { Int($0) }, truth: truth, to: directory + "/" + LabelsFile.name)
             timer.record("total", Date().timeIntervalSince(started))
             try MetricsFile.update(directory: directory, section: "predict", value: metricsSection(
-                outcomes, rows: n, options: options, input: spec.path, seconds: timer.entries))
+                outcomes, rows: n, options: options, input: spec.inputName, seconds: timer.entries))
         }
         return Report(rows: rows.total, outcomes: outcomes, seconds: timer.entries)
     }

@@ -32,10 +32,10 @@ public final class ProgressLine {
         emit(done, detail: detail, final: false)
     }
 
-    /// Ends the line with the total time.
-    public func finish(detail: String = "") {
+    /// Ends the line with the total time, at `done` units (default: all of them).
+    public func finish(_ done: Int? = nil, detail: String = "") {
         guard enabled else { return }
-        emit(total, detail: detail, final: true)
+        emit(done ?? total, detail: detail, final: true)
     }
 
     private func emit(_ done: Int, detail: String, final: Bool) {

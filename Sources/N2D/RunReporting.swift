@@ -5,10 +5,10 @@ import Storage
 
 /// A missing input file, with where to get it.
 public enum InputCheck {
-    /// Throws on every rank when `path` does not exist, saying how to obtain the preset's data.
-    public static func requireInput(_ path: String, preset: Preset, world: Communicator) throws {
+    /// Throws on every rank when one of `paths` does not exist, saying how to obtain the preset's data.
+    public static func requireInput(_ paths: [String], preset: Preset, world: Communicator) throws {
         try world.agreeing("input") {
-            guard world.rank == 0, !FileManager.default.fileExists(atPath: path) else { return }
+            guard world.rank == 0, let path = paths.first(where: { !FileManager.default.fileExists(atPath: $0) }) else { return }
             throw FileError(path: path, problem: "no such file. " + hint(for: path, preset: preset))
         }
     }

@@ -91,10 +91,17 @@ public struct StageRunner {
             if world.rank == 0 { try ledger.forget([stage.name] + stage.downstream) }
         }
         let value = try compute()
+        try record(stage, fingerprint: fingerprint)
+        return value
+    }
+
+    /// Records `fingerprint` for `stage`, whose artifacts are complete: `always` does it, and a stage
+    /// that settled a setting while it ran records what it did (training under a budget settles its
+    /// epochs). A collective.
+    public mutating func record(_ stage: Stage, fingerprint: String) throws {
         try world.agreeing("\(stage.name): ledger") {
             if world.rank == 0 { try ledger.record(stage.name, fingerprint: fingerprint) }
         }
-        return value
     }
 }
 

@@ -23,24 +23,35 @@ public enum TrainStage {
 
     /// Runs the stage. `configuration.checkpointPath` defaults to `<outputDirectory>/model.ckpt`.
     /// Every rank calls it with its own contiguous block of rows (`RowPartition`); errors are agreed
-    /// (`RankFailure`).
+    /// (`RankFailure`). With a `deadline` the progress line counts the seconds left to it, and
+    /// training ends after the last epoch that fits (see `TrainingDeadline`).
     public static func run(world: Communicator, training: FeatureMatrix, validation: FeatureMatrix?,
                            configuration: TrainingConfiguration, outputDirectory: String,
-                           showProgress: Bool = true) throws -> Output {
+                           deadline: TrainingDeadline? = nil, showProgress: Bool = true) throws -> Output {
         var config = configuration
         if config.checkpointPath == nil { config.checkpointPath = outputDirectory + "/" + checkpointFile }
         var line: ProgressLine?
         var stepsRun = 0
-        let result = try Trainer(configuration: config, communicator: world).train(training: training, validation: validation, progress: { p in
+        let started = Date()
+        let result = try Trainer(configuration: config, communicator: world).train(training: training, validation: validation,
+                                                                                  deadline: deadline, progress: { p in
             stepsRun += 1
             guard world.rank == 0, showProgress else { return }
-            if line == nil { line = ProgressLine(label: "train", total: p.epochs * p.stepsPerEpoch, unit: "steps", enabled: Console.showsProgress) }
-            line?.update((p.epoch - 1) * p.stepsPerEpoch + p.step,
-                         detail: String(format: "epoch %d/%d step %d/%d loss %.5f %.0f samples/s",
-                                        p.epoch, p.epochs, p.step, p.stepsPerEpoch, p.runningLoss, p.samplesPerSecond))
+            let detail = String(format: "step %d/%d loss %.5f %.0f samples/s", p.step, p.stepsPerEpoch, p.runningLoss, p.samplesPerSecond)
+            if let deadline {
+                // Under a budget the epoch count is not known in advance: the line runs over the seconds to the deadline.
+                if line == nil {
+                    line = ProgressLine(label: "train", total: Int(deadline.date.timeIntervalSince(started)), unit: "s of the budget",
+                                        enabled: Console.showsProgress)
+                }
+                line?.update(Int(Date().timeIntervalSince(started)), detail: "epoch \(p.epoch) " + detail)
+            } else {
+                if line == nil { line = ProgressLine(label: "train", total: p.epochs * p.stepsPerEpoch, unit: "steps", enabled: Console.showsProgress) }
+                line?.update((p.epoch - 1) * p.stepsPerEpoch + p.step, detail: "epoch \(p.epoch)/\(p.epochs) " + detail)
+            }
         }, stopRequested: { StopRequest.shouldStop(world) })
         let last = result.history.last
-        line?.finish(detail: last.map { String(format: "loss %.5f", $0.loss) + ($0.validationLoss.map { String(format: " val_loss %.5f", $0) } ?? "") } ?? "")
+        line?.finish(deadline.map { _ in Int(Date().timeIntervalSince(started)) }, detail: last.map { String(format: "loss %.5f", $0.loss) + ($0.validationLoss.map { String(format: " val_loss %.5f", $0) } ?? "") } ?? "")
         if world.rank == 0 && showProgress {
             Console.say("train: communication \(result.communicationSummary) (\(String(format: "%.2f", Double(result.plan.bytesPerStep) / 1e6)) MB per step per rank)"
                                + (result.resumedAfterEpoch.map { ", resumed after epoch \($0)" } ?? ""))

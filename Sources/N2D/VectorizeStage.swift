@@ -69,7 +69,7 @@ public struct VectorizeSummary: Equatable, Sendable {
     public var seconds: Double
 
     public init(spec: DatasetSpec, shard: DatasetShard, digests: (training: String, validation: String), ranks: Int, seconds: Double) {
-        input = spec.path
+        input = spec.inputName
         format = shard.format.rawValue
         inputRows = shard.inputRows
         trainingRows = shard.training.total

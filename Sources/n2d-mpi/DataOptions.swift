@@ -4,8 +4,8 @@ import N2D
 
 /// The input options every data-reading subcommand shares (vectorize, train, run).
 struct DataOptions: ParsableArguments {
-    @Option(help: "Input file: a CSV of documents (IMDB), a numeric CSV, an IDX file (gzip or plain) or a .npy array (default: \(Preset.defaults { $0.data.path })).")
-    var input: String?
+    @Option(help: "Input file: a CSV of documents (IMDB), a numeric CSV, an IDX file (gzip or plain) or a .npy array. Repeat it to read several files of one format as one input, their rows in the order given (default: \(Preset.defaults { $0.data.inputName })).")
+    var input: [String] = []
 
     @Option(help: ArgumentHelp("Input format: \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: the preset's with its own input, else from the file name; .csv is text-csv).",
                                valueName: "format"))
@@ -29,7 +29,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Validation rows: the first this many rows of the test part (default \(Preset.defaults { $0.data.validationRows })).")
     var validationRows: Int?
 
-    @Option(help: "Read only the first N rows of the input (before splitting).")
+    @Option(help: "Read only the first N rows of the input (over its files in order, before splitting).")
     var maxRows: Int?
 
     func validate() throws {
@@ -40,7 +40,7 @@ struct DataOptions: ParsableArguments {
     }
 
     func apply(to overrides: inout JobOverrides) {
-        overrides.input = input
+        overrides.input = input.isEmpty ? nil : input
         overrides.format = format.flatMap(DataFormat.init(rawValue:))
         overrides.textColumn = textColumn
         overrides.labelColumn = labelColumn

@@ -38,6 +38,9 @@ struct RunCommand: JobCommand {
     @Flag(help: "Skip the PNG plots.")
     var noPlots = false
 
+    @Option(help: "Wall-time budget in minutes for the whole run: training stops after the last epoch that leaves the later stages a tenth of it (at least a minute), at most --epochs (default with a budget: \(RunBehaviour.budgetEpochCap)). The epochs trained are printed and written to config.json; --epochs with them reproduces the run.")
+    var budget: Double?
+
     @Option(help: "What the plots' 2-d maps are drawn on: tsne (a t-SNE of the codes, as the tutorial pipeline) or umap (default: \(Preset.defaults { $0.run.map.rawValue })).")
     var map: MapMethod?
 
@@ -51,6 +54,7 @@ struct RunCommand: JobCommand {
         overrides.baselines = baselines
         overrides.noPlots = noPlots
         overrides.map = map
+        overrides.budget = budget
     }
 
     func validate() throws { try validateJob() }
@@ -59,9 +63,8 @@ struct RunCommand: JobCommand {
         let job = self.job
         Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
             StopRequest.install()
-            try InputCheck.requireInput(job.data.path, preset: job.preset, world: world)
-            try RunConfigFile.write(job, arguments: Array(CommandLine.arguments.dropFirst()), world: world)
-            let report = try Pipeline.run(job, world: world)
+            try InputCheck.requireInput(job.data.paths, preset: job.preset, world: world)
+            let report = try Pipeline.run(job, arguments: Array(CommandLine.arguments.dropFirst()), world: world)
             if world.rank == 0 { print(RunSummary.text(report, directory: job.outputDirectory)) }
         }
     }

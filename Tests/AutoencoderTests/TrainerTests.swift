@@ -81,6 +81,35 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(a.header.adamStep, b.header.adamStep)
     }
 
+    /// A deadline only decides how many epochs run: one already past trains exactly one epoch (with its
+    /// checkpoint) and gives what `epochs: 1` gives; a distant one trains every configured epoch.
+    func testADeadlineEndsTrainingAfterTheLastEpochThatFits() throws {
+        let dir = TestPaths.temporaryDirectory("ae-deadline")
+        var capped = configuration(epochs: 4)
+        capped.checkpointPath = dir.appendingPathComponent("capped.ckpt").path
+        let stopped = try Trainer(configuration: capped, communicator: LocalCommunicator())
+            .train(training: .sparse(data.rows(0..<200)), deadline: TrainingDeadline(Date(timeIntervalSinceNow: -1)))
+        XCTAssertEqual(stopped.history.map(\.epoch), [1])
+        XCTAssertEqual(try CheckpointFile.read(path: capped.checkpointPath!).header.epochsDone, 1)
+        let one = try Trainer(configuration: configuration(epochs: 1), communicator: LocalCommunicator())
+            .train(training: .sparse(data.rows(0..<200)))
+        XCTAssertEqual(stopped.model.parameters, one.model.parameters)
+
+        let roomy = try Trainer(configuration: configuration(epochs: 3), communicator: LocalCommunicator())
+            .train(training: .sparse(data.rows(0..<200)), deadline: TrainingDeadline(Date(timeIntervalSinceNow: 3600)))
+        XCTAssertEqual(roomy.history.map(\.epoch), [1, 2, 3])
+    }
+
+    /// Another epoch fits when the slowest so far still ends by the deadline.
+    func testAnotherEpochFitsWhenTheSlowestSoFarEndsByTheDeadline() {
+        let now = Date()
+        let deadline = TrainingDeadline(now.addingTimeInterval(10))
+        XCTAssertTrue(deadline.allowsAnotherEpoch(after: [], now: now.addingTimeInterval(20)), "the first epoch always runs")
+        XCTAssertTrue(deadline.allowsAnotherEpoch(after: [2, 5, 3], now: now.addingTimeInterval(5)))
+        XCTAssertFalse(deadline.allowsAnotherEpoch(after: [2, 5, 3], now: now.addingTimeInterval(5.5)))
+        XCTAssertFalse(deadline.allowsAnotherEpoch(after: [1], now: now.addingTimeInterval(9.5)))
+    }
+
     /// Every thread of a training step flushes subnormals: moments planted subnormal (through a
     /// checkpoint) are read as zero, on every path and with the step's work split over two threads, even
     /// when the calling thread started in IEEE mode. Without the mode, an untouched parameter's moment

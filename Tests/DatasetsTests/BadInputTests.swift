@@ -10,7 +10,7 @@ final class BadInputTests: XCTestCase {
     private func failure(_ spec: DatasetSpec, file: StaticString = #filePath, line: UInt = #line) -> String {
         do {
             _ = try Dataset.load(spec, world: LocalCommunicator())
-            XCTFail("loading \(spec.path) should fail", file: file, line: line)
+            XCTFail("loading \(spec.inputName) should fail", file: file, line: line)
             return ""
         } catch let failure as RankFailure {
             XCTAssertEqual(failure.stage, "read input", file: file, line: line)

@@ -4,10 +4,10 @@ import XCTest
 
 /// The whole job through the real `n2d-mpi` under mpirun, on a slice of the real IMDB CSV.
 final class EndToEndTests: XCTestCase {
-    /// Fast settings: 3,000 reviews (1,500 training rows), 2 epochs, a short layout.
-    private func runArguments(_ directory: String, extra: [String] = []) -> [String] {
-        ["run", "--preset", "imdb", "--input", TestPaths.imdbCSV.path, "--max-rows", "3000", "--epochs", "2",
-         "--umap-epochs", "100", "--output-dir", directory] + extra
+    /// Fast settings: 3,000 reviews (1,500 training rows), 2 epochs (nil: the preset's), a short layout.
+    private func runArguments(_ directory: String, epochs: Int? = 2, extra: [String] = []) -> [String] {
+        ["run", "--preset", "imdb", "--input", TestPaths.imdbCSV.path, "--max-rows", "3000"] + (epochs.map { ["--epochs", "\($0)"] } ?? [])
+            + ["--umap-epochs", "100", "--output-dir", directory] + extra
     }
 
     private func json(_ path: String) throws -> [String: Any] {
@@ -114,6 +114,27 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(header, "row,source_id,true_label,dbscan,kmeans,gmm")
         let cluster = try XCTUnwrap(try json(dir + "/metrics.json")["cluster"] as? [String: Any])
         XCTAssertTrue("\(cluster)".contains("gmm"), "the fashion-mnist preset runs the Gaussian mixture")
+    }
+
+    /// A budget too small for more than one epoch: training stops after epoch 1, config.json and
+    /// the summary say so, and `--epochs 1` then finds the training current (the ledger recorded
+    /// the epochs trained, not the cap).
+    func testBudgetSettlesTheEpochsAndEpochsReproducesThem() throws {
+        let dir = TestPaths.temporaryDirectory("e2e-budget").path
+        let first = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi", runArguments(dir, epochs: nil, extra: ["--budget", "0.5", "--no-plots"]),
+                                             timeout: 900)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stderr.contains("the budget fit 1 epoch"), first.stderr)
+        let config = try json(dir + "/config.json")
+        XCTAssertEqual((config["training"] as? [String: Any])?["epochs"] as? Int, 1)
+        XCTAssertEqual((config["run"] as? [String: Any])?["budget_minutes"] as? Double, 0.5)
+        let history = try String(contentsOfFile: dir + "/history.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(history.count, 2, "a header and one epoch")
+
+        let again = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi",
+                                             runArguments(dir, epochs: 1, extra: ["--no-plots"]), timeout: 900)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("train: skipped"), again.stderr)
     }
 
     func testMissingInputSaysWhereToGetIt() throws {

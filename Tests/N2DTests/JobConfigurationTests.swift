@@ -11,7 +11,7 @@ final class JobConfigurationTests: XCTestCase {
     func testPresetsResolveToTheirTable() {
         let imdb = JobConfiguration.resolve(JobOverrides())
         XCTAssertEqual(imdb.preset, .imdb)
-        XCTAssertEqual(imdb.data.path, "data/IMDB Dataset.csv")
+        XCTAssertEqual(imdb.data.paths, ["data/IMDB Dataset.csv"])
         XCTAssertEqual(imdb.data.format, .textCSV)
         XCTAssertEqual(imdb.data.labelColumn, .ifPresent("sentiment"))
         XCTAssertEqual(imdb.training.hidden, [1024, 512, 256])
@@ -23,6 +23,8 @@ final class JobConfigurationTests: XCTestCase {
         overrides.preset = .fashionMNIST
         let fashion = JobConfiguration.resolve(overrides)
         XCTAssertEqual(fashion.data.format, .idx)
+        XCTAssertEqual(fashion.data.paths, ["train", "t10k"].map { "/usr/share/datasets/fashion-mnist/\($0)-images-idx3-ubyte.gz" },
+                       "the paper clusters all 70,000 images: the training file, then the test file")
         XCTAssertEqual(fashion.data.testSize, 0)
         XCTAssertEqual(fashion.training.hidden, [500, 500, 2000])
         XCTAssertEqual([fashion.training.epochs, fashion.training.batchSize, fashion.umap.components, fashion.umap.neighbors], [50, 256, 10, 20])
@@ -33,14 +35,14 @@ final class JobConfigurationTests: XCTestCase {
     func testOverridesReplaceThePresetAndTheSeedReachesEveryStage() {
         var overrides = JobOverrides()
         overrides.preset = .fashionMNIST
-        overrides.input = "my.npy"
+        overrides.input = ["my.npy"]
         overrides.epochs = 3
         overrides.seed = 7
         overrides.labelColumn = "y"
         overrides.dbscanEps = .fixed(0.5)
         overrides.umapEpochs = 40
         let job = JobConfiguration.resolve(overrides)
-        XCTAssertEqual(job.data.path, "my.npy")
+        XCTAssertEqual(job.data.paths, ["my.npy"])
         XCTAssertEqual(job.data.format, .npy, "a given input's format comes from its name, not the preset's")
         XCTAssertEqual(job.data.labelColumn, .required("y"))
         XCTAssertEqual(job.training.epochs, 3)
@@ -68,6 +70,20 @@ final class JobConfigurationTests: XCTestCase {
         XCTAssertEqual(problem { $0.hidden = [64, 0] }?.hasPrefix("--hidden"), true)
         XCTAssertEqual(problem { $0.checkpointEvery = 0 }?.hasPrefix("--checkpoint-every"), true)
         XCTAssertEqual(problem { $0.gmmComponents = -1 }?.hasPrefix("--gmm-components"), true)
+        XCTAssertEqual(problem { $0.budget = 0 }, "--budget must be a positive number of minutes, such as 30 (got 0.0)")
+    }
+
+    /// A budget makes the epochs a cap: the paper's 1,000 unless --epochs is given.
+    func testABudgetCapsTheEpochsAtThePapersUnlessEpochsIsGiven() {
+        var overrides = JobOverrides()
+        overrides.preset = .fashionMNIST
+        overrides.budget = 30
+        let capped = JobConfiguration.resolve(overrides)
+        XCTAssertEqual(capped.run.budgetMinutes, 30)
+        XCTAssertEqual(capped.training.epochs, 1000)
+        overrides.epochs = 200
+        XCTAssertEqual(JobConfiguration.resolve(overrides).training.epochs, 200)
+        XCTAssertNil(JobConfiguration.resolve(JobOverrides()).run.budgetMinutes)
     }
 
     func testJSONRoundTripsAndReadsAsWritten() throws {

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Reference side of Scripts/bench/fashion.sh: the N2D paper's Fashion-MNIST pipeline in Python, at a
+given epoch count, for the equal-epochs comparison with `n2d-mpi run --preset fashion-mnist`.
+
+  run --output-dir DIR [--epochs 25] [--seed 0] [--images-dir /usr/share/datasets/fashion-mnist]
+      [--max-rows N] [--umap-parallel]
+      All 70,000 images (train then t10k, as the preset reads them), scaled to [0, 1]; a Keras 3 (JAX)
+      autoencoder 784-500-500-2000-10 (ReLU hidden, linear bottleneck and output, MSE, Adam 1e-3,
+      batch 256, the paper's network); the encoder's codes; umap-learn UMAP(n_neighbors=20,
+      n_components=10, min_dist=0), seeded unless --umap-parallel; scikit-learn's
+      GaussianMixture(10, covariance_type="full") and KMeans(10). Writes codes.npy, umap.npy and
+      labels.csv (n2d-mpi's columns) into DIR and prints one JSON object: seconds per stage, epochs,
+      final loss, and the quality that pipeline_reference.py's `measure` gives for DIR.
+"""
+import argparse
+import csv
+import gzip
+import json
+import os
+import resource
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pipeline_reference import Laps, measure_dir, versions  # noqa: E402
+
+PARTS = ("train", "t10k")
+
+
+def idx(path):
+    """An IDX file's array (uint8 data, any rank)."""
+    with gzip.open(path) if path.endswith(".gz") else open(path, "rb") as handle:
+        data = handle.read()
+    rank = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(rank)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(shape)
+
+
+def images(directory, max_rows):
+    x = np.concatenate([idx(os.path.join(directory, f"{p}-images-idx3-ubyte.gz")) for p in PARTS])
+    y = np.concatenate([idx(os.path.join(directory, f"{p}-labels-idx1-ubyte.gz")) for p in PARTS])
+    x = x.reshape(len(x), -1).astype(np.float32) / 255
+    if max_rows:
+        x, y = x[:max_rows], y[:max_rows]
+    return x, y
+
+
+def run(a):
+    import keras
+    from sklearn.cluster import KMeans
+    from sklearn.mixture import GaussianMixture
+
+    lap = Laps()
+    x, y = images(a.images_dir, a.max_rows)
+    lap("vectorize")
+
+    keras.utils.set_random_seed(a.seed)
+    inputs = keras.Input(shape=(x.shape[1],))
+    h = inputs
+    for width in (500, 500, 2000):
+        h = keras.layers.Dense(width, activation="relu")(h)
+    code = keras.layers.Dense(10)(h)
+    h = code
+    for width in (2000, 500, 500):
+        h = keras.layers.Dense(width, activation="relu")(h)
+    model = keras.Model(inputs, keras.layers.Dense(x.shape[1])(h))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mse")
+    history = model.fit(x, x, batch_size=256, epochs=a.epochs, verbose=2 if a.verbose else 0)
+    codes = keras.Model(inputs, code).predict(x, batch_size=1024, verbose=0)
+    lap("train")
+
+    import umap
+    embedding = umap.UMAP(n_neighbors=20, n_components=10, min_dist=0.0, metric="euclidean",
+                          random_state=None if a.umap_parallel else a.seed).fit_transform(codes)
+    lap("embed")
+    gmm = GaussianMixture(n_components=10, covariance_type="full", random_state=a.seed).fit(embedding).predict(embedding)
+    kmeans = KMeans(n_clusters=10, random_state=a.seed).fit_predict(embedding)
+    lap("cluster")
+    seconds = lap.total()
+
+    os.makedirs(a.output_dir, exist_ok=True)
+    np.save(os.path.join(a.output_dir, "codes.npy"), codes.astype(np.float32))
+    np.save(os.path.join(a.output_dir, "umap.npy"), embedding.astype(np.float32))
+    with open(os.path.join(a.output_dir, "labels.csv"), "w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["row", "source_id", "true_label", "kmeans", "gmm"])
+        for row, (truth, k, g) in enumerate(zip(y, kmeans, gmm)):
+            out.writerow([row, row, int(truth), int(k), int(g)])
+    report = {"seconds": seconds, "rows": int(len(x)), "epochs": a.epochs, "seed": a.seed,
+              "final_loss": float(history.history["loss"][-1]),
+              "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "versions": versions()}
+    report.update(measure_dir(a.output_dir))
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    r = commands.add_parser("run")
+    r.add_argument("--output-dir", required=True)
+    r.add_argument("--epochs", type=int, default=25)
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--images-dir", default="/usr/share/datasets/fashion-mnist")
+    r.add_argument("--max-rows", type=int, default=0, help="only the first N of the 70,000 images (0: all)")
+    r.add_argument("--umap-parallel", action="store_true", help="unseeded umap-learn on all cores")
+    r.add_argument("--verbose", action="store_true", help="Keras per-epoch lines on stderr")
+    a = parser.parse_args()
+    sys.stdout = sys.stderr  # keep stdout for the JSON: libraries print progress
+    report = run(a)
+    sys.stdout = sys.__stdout__
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
