@@ -3,10 +3,13 @@
 Scripts/scaling.sh). Standard library only.
 
   record  --csv FILE --label L --ranks P --repeat I [--rows N] --time TIME_V.txt --seconds JSON [--quality JSON]
+          [--history HISTORY_CSV]
           One run -> one CSV row: per-stage seconds (metrics.json "run.seconds" of n2d-mpi, or the
           "seconds" of pipeline_reference.py's JSON), process wall seconds and peak resident MiB from
-          GNU `time -v`, training rows (--rows, else the JSON's "run.rows" or "rows"), and the quality
-          figures of a `pipeline_reference.py measure` JSON (--quality).
+          GNU `time -v`, training rows (--rows, else the JSON's "run.rows" or "rows"), the quality
+          figures of a `pipeline_reference.py measure` JSON (--quality), and the epochs trained with
+          the seconds of all of them (n2d-mpi's history.csv, which a resumed run continues; else the
+          JSON's "epochs" and its train seconds).
   pipeline --csv FILE --md FILE [--meta KEY=VALUE ...]   medians per label, n2d-mpi / Python ratios
   scaling  --csv FILE --md FILE [--meta KEY=VALUE ...]   medians per (kind, ranks), efficiency
   fashion  --csv FILE --md FILE [--meta KEY=VALUE ...]   ACC / NMI of GMM and KMeans vs the N2D paper
@@ -22,8 +25,8 @@ import sys
 STAGES = ("vectorize", "train", "embed", "cluster", "plots", "total")
 QUALITY = ("trustworthiness", "kmeans.silhouette", "kmeans.nmi", "kmeans.acc", "kmeans.ari",
            "dbscan.clusters", "dbscan.noise_share", "dbscan.silhouette", "dbscan.nmi",
-           "gmm.acc", "gmm.nmi", "gmm.silhouette")
-COLUMNS = ("label", "kind", "ranks", "repeat", "rows") + STAGES + ("wall", "peak_mib") + QUALITY
+           "gmm.acc", "gmm.nmi", "gmm.ari", "gmm.silhouette")
+COLUMNS = ("label", "kind", "ranks", "repeat", "rows") + STAGES + ("wall", "peak_mib", "epochs", "training_seconds") + QUALITY
 PAPER_FASHION = {"acc": 0.672, "nmi": 0.684}
 
 
@@ -59,6 +62,11 @@ def record(a):
            "wall": wall, "peak_mib": peak}
     row.update({stage: seconds.get(stage) for stage in STAGES})
     row.update({name: lookup(quality, name) for name in QUALITY})
+    if a.history and os.path.exists(a.history):
+        epochs = list(csv.DictReader(open(a.history)))
+        row.update(epochs=len(epochs), training_seconds=sum(float(e["seconds"]) for e in epochs))
+    else:
+        row.update(epochs=data.get("epochs"), training_seconds=seconds.get("train"))
     new = not os.path.exists(a.csv) or os.path.getsize(a.csv) == 0
     with open(a.csv, "a", newline="") as handle:
         out = csv.DictWriter(handle, COLUMNS)
@@ -197,24 +205,37 @@ def scaling(a):
     write(a, lines, medians, columns)
 
 
+def spread(runs, column, digits=3):
+    """The median over the seeds and, with several, their range: "0.671 (0.650–0.690)"."""
+    values = [float(r[column]) for r in runs if r.get(column) not in (None, "", "None")]
+    if not values:
+        return "–"
+    text = fmt(statistics.median(values), digits)
+    return text + (" (%s–%s)" % (fmt(min(values), digits), fmt(max(values), digits)) if len(values) > 1 else "")
+
+
 def fashion(a):
     rows = load(a.csv)
     by = group(rows, lambda r: r["label"])
+    columns = ("gmm.acc", "gmm.nmi", "gmm.ari", "kmeans.acc", "kmeans.nmi", "trustworthiness", "epochs",
+               "training_seconds", "total", "wall")
     lines = header(a, "Fashion-MNIST, the N2D paper's configuration")
-    lines += ["| run | repeats | GMM ACC | GMM NMI | KMeans ACC | KMeans NMI | trustworthiness | total s | wall s |",
-              "| --- | ---: |" + " ---: |" * 7]
+    lines += ["Median over the seeds (range in brackets). Training s: all the epochs' seconds (a continued "
+              "run's included); total s: this run's stages; wall s: this process.", "",
+              "| run | seeds | GMM ACC | GMM NMI | GMM ARI | KMeans ACC | KMeans NMI | trustworthiness | epochs | training s | total s | wall s |",
+              "| --- | ---: |" + " ---: |" * 10]
     medians = []
     for label, runs in by.items():
         m = {"label": label, "repeats": len(runs)}
-        m.update({c: median(runs, c) for c in ("gmm.acc", "gmm.nmi", "kmeans.acc", "kmeans.nmi",
-                                               "trustworthiness", "total", "wall")})
+        m.update({c: median(runs, c) for c in columns})
         medians.append(m)
-        lines.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s |" % (
-            label, len(runs), fmt(m["gmm.acc"], 3), fmt(m["gmm.nmi"], 3), fmt(m["kmeans.acc"], 3),
-            fmt(m["kmeans.nmi"], 3), fmt(m["trustworthiness"], 4), fmt(m["total"]), fmt(m["wall"])))
-    lines.append("| N2D paper (GMM) | – | %.3f | %.3f | – | – | – | – | – |" % (PAPER_FASHION["acc"], PAPER_FASHION["nmi"]))
-    write(a, lines, medians, ["label", "repeats", "gmm.acc", "gmm.nmi", "kmeans.acc", "kmeans.nmi",
-                              "trustworthiness", "total", "wall"])
+        lines.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label, len(runs), spread(runs, "gmm.acc"), spread(runs, "gmm.nmi"), spread(runs, "gmm.ari"),
+            spread(runs, "kmeans.acc"), spread(runs, "kmeans.nmi"), fmt(m["trustworthiness"], 4),
+            spread(runs, "epochs", 0), fmt(m["training_seconds"]), fmt(m["total"]), fmt(m["wall"])))
+    lines.append("| N2D paper (GMM, 1000 epochs) | – | %.3f | %.3f | – | – | – | – | 1000 | – | – | – |" % (
+        PAPER_FASHION["acc"], PAPER_FASHION["nmi"]))
+    write(a, lines, medians, ["label", "repeats"] + list(columns))
 
 
 def main():
@@ -226,6 +247,7 @@ def main():
     r.add_argument("--kind", default="")
     r.add_argument("--rows", default="")
     r.add_argument("--quality", help="JSON from `pipeline_reference.py measure`")
+    r.add_argument("--history", help="n2d-mpi's history.csv: the epochs trained and their seconds")
     for name in ("pipeline", "scaling", "fashion"):
         t = commands.add_parser(name)
         t.add_argument("--csv", required=True)

@@ -86,6 +86,15 @@ public enum BLASKernel {
         unsetenv(replacedVariable)
     }
 
+    /// The kernel a user's `OPENBLAS_CORETYPE` holds OpenBLAS to and the better one this CPU has, when
+    /// the variable names a lower level than the CPU's best (nil otherwise): the user's choice stays,
+    /// and the job says what it costs.
+    public static var heldBack: (current: String, best: String)? {
+        guard getenv("OPENBLAS_CORETYPE") != nil, getenv(replacedVariable) == nil,
+              let better = replacement(for: current, features: .thisCPU) else { return nil }
+        return (current, better)
+    }
+
     /// How the kernel in use was chosen, for `doctor` and the run's config: e.g. "SkylakeX (chosen by
     /// n2d-mpi: OpenBLAS picked Prescott)", "Haswell (OPENBLAS_CORETYPE)", "Zen (OpenBLAS's pick)".
     public static var provenance: String {

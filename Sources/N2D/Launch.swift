@@ -20,6 +20,9 @@ public enum Launch {
         Console.configure(world: world, level: logLevel)
         BLAS.threads = BLAS.threadsPerRank(ranksOnMachine: world.localSize, cores: World.machineCores,
                                            requested: blasThreads ?? environmentInt("N2D_BLAS_THREADS"))
+        if world.rank == 0, let held = BLASKernel.heldBack {
+            Console.say("note: OPENBLAS_CORETYPE=\(String(cString: getenv("OPENBLAS_CORETYPE"))) holds OpenBLAS to its \(held.current) kernel, below this CPU's best (\(held.best)): matrix products run at about half the speed the CPU allows (`n2d-mpi doctor` measures it). Unset the variable, or set it to \(held.best).")
+        }
         do {
             if let crashRank = environmentInt("N2D_TEST_CRASH_RANK"), crashRank == world.rank {
                 throw InjectedFault(rank: crashRank)
