@@ -13,7 +13,6 @@ given epoch count, for the equal-epochs comparison with `n2d-mpi run --preset fa
       final loss, and the quality that pipeline_reference.py's `measure` gives for DIR.
 """
 import argparse
-import csv
 import gzip
 import json
 import os
@@ -25,7 +24,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pipeline_reference import Laps, measure_dir, versions  # noqa: E402
+from pipeline_reference import Laps, measure_dir, save_run, versions  # noqa: E402
 
 PARTS = ("train", "t10k")
 
@@ -81,14 +80,7 @@ def run(a):
     lap("cluster")
     seconds = lap.total()
 
-    os.makedirs(a.output_dir, exist_ok=True)
-    np.save(os.path.join(a.output_dir, "codes.npy"), codes.astype(np.float32))
-    np.save(os.path.join(a.output_dir, "umap.npy"), embedding.astype(np.float32))
-    with open(os.path.join(a.output_dir, "labels.csv"), "w", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(["row", "source_id", "true_label", "kmeans", "gmm"])
-        for row, (truth, k, g) in enumerate(zip(y, kmeans, gmm)):
-            out.writerow([row, row, int(truth), int(k), int(g)])
+    save_run(a.output_dir, codes, embedding, [int(t) for t in y], {"kmeans": kmeans, "gmm": gmm}, source_ids=range(len(y)))
     report = {"seconds": seconds, "rows": int(len(x)), "epochs": a.epochs, "seed": a.seed,
               "final_loss": float(history.history["loss"][-1]),
               "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "versions": versions()}

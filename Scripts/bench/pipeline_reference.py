@@ -182,14 +182,8 @@ def run(a):
         lap("plots")
     seconds = lap.total()
 
-    os.makedirs(a.output_dir, exist_ok=True)
-    np.save(os.path.join(a.output_dir, "codes.npy"), codes.astype(np.float32))
-    np.save(os.path.join(a.output_dir, "umap.npy"), embedding.astype(np.float32))
-    with open(os.path.join(a.output_dir, "labels.csv"), "w", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(["row", "source_id", "true_label", "dbscan", "kmeans"])
-        for row, (source, d, k) in enumerate(zip(train, dbscan, kmeans)):
-            out.writerow([row, source, rows[source][1], int(d), int(k)])
+    save_run(a.output_dir, codes, embedding, [rows[source][1] for source in train], {"dbscan": dbscan, "kmeans": kmeans},
+             source_ids=train)
 
     report = {
         "seconds": seconds,
@@ -203,6 +197,19 @@ def run(a):
     }
     report.update(measure_dir(a.output_dir))
     return report
+
+
+def save_run(directory, codes, embedding, truth, clusterings, source_ids):
+    """codes.npy, umap.npy and labels.csv (n2d-mpi's columns: row, source_id, true_label, then one
+    column per clustering) in DIRECTORY, as `measure` reads them."""
+    os.makedirs(directory, exist_ok=True)
+    np.save(os.path.join(directory, "codes.npy"), codes.astype(np.float32))
+    np.save(os.path.join(directory, "umap.npy"), embedding.astype(np.float32))
+    with open(os.path.join(directory, "labels.csv"), "w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["row", "source_id", "true_label"] + list(clusterings))
+        for row, source in enumerate(source_ids):
+            out.writerow([row, source, truth[row]] + [int(labels[row]) for labels in clusterings.values()])
 
 
 def versions():
