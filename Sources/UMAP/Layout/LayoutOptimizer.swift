@@ -94,15 +94,19 @@ public struct LayoutOptimizer {
         // same order), and their rows and the tails a few edges ahead are prefetched: the random reads
         // of the embedding, which bind the layout, overlap instead of waiting one after another.
         var upcoming = NegativeLookahead(random: &random, n: n, rows: UnsafePointer(embedding), dim: dim)
-        let edgeLookahead = 8
+        // The tails of the next sampled edges: a cursor runs up to `edgeLookahead` edges ahead of
+        // the edge being sampled and prefetches the tail of every edge it passes that is due now.
+        let edgeLookahead = 48
+        var prefetched = range.lowerBound
         edges.heads.withUnsafeBufferPointer { heads in
             edges.tails.withUnsafeBufferPointer { tails in
                 edges.epochsPerSample.withUnsafeBufferPointer { period in
                     negativePeriod.withUnsafeBufferPointer { negPeriod in
                         for e in range where nextSample[e] <= now {
-                            let ahead = e + edgeLookahead
-                            if ahead < range.upperBound && nextSample[ahead] <= now + 1 {
-                                Prefetch.span(embedding + Int(tails[ahead]) * dim, count: dim)
+                            let horizon = min(e + edgeLookahead, range.upperBound)
+                            while prefetched < horizon {
+                                if nextSample[prefetched] <= now { Prefetch.span(embedding + Int(tails[prefetched]) * dim, count: dim) }
+                                prefetched += 1
                             }
                             let i = Int(heads[e]), j = Int(tails[e])
                             let current = embedding + i * dim

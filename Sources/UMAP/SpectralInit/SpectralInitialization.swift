@@ -17,9 +17,12 @@ public enum SpectralInitialization {
         public var method: String
     }
 
-    /// Components from this many vertices multiply their rows by blocks over the ranks (smaller ones
-    /// are multiplied whole on every rank: one collective per product would cost more than it saves).
-    public static let distributedFrom = 4096
+    /// Components from this many vertices multiply their rows by blocks over the ranks; smaller ones
+    /// are multiplied whole on every rank. The product is a small part of Lanczos (the replicated
+    /// orthogonalisation dominates), and every split product is a synchronisation: at 10⁵ rows in
+    /// 10 components of 10⁴, splitting them made the start 3× slower on the loaded 2-core machine
+    /// (docs/UMAP.md, "A million rows").
+    public static let distributedFrom = 50_000
 
     /// The spectral layout of the symmetric `graph` (the same on every rank) in `dim` dimensions,
     /// seeded. Collective: every rank calls it and gets the same coordinates. A component of at
