@@ -90,7 +90,7 @@ public struct LayoutOptimizer {
                              random: inout SeededGenerator) {
         let a = curve.a, b = curve.b
         let now = Float(epoch)
-        // The negative samples are drawn `lookahead` draws before they are used (the same draws in the
+        // The negative samples are drawn `NegativeLookahead.depth` draws before they are used (the same draws in the
         // same order), and their rows and the tails a few edges ahead are prefetched: the random reads
         // of the embedding, which bind the layout, overlap instead of waiting one after another.
         var upcoming = NegativeLookahead(random: &random, n: n, rows: UnsafePointer(embedding), dim: dim)
