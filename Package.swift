@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Randomness", exclude: readme),
         .target(name: "TextFeatures", dependencies: ["LinearAlgebra", "Collectives"], exclude: readme,
                 resources: [.copy("Resources/english_stop_words.txt")]),
-        .target(name: "Datasets", dependencies: ["TextFeatures", "LinearAlgebra", "Collectives", "Storage", "CZlib"], exclude: readme),
+        .target(name: "Datasets", dependencies: ["TextFeatures", "LinearAlgebra", "Collectives", "Storage", "Randomness", "CZlib"], exclude: readme),
         .target(name: "Autoencoder", dependencies: ["CKernels", "CSystem", "LinearAlgebra", "Collectives", "Storage", "Randomness"],
                 exclude: readme),
         .target(name: "Neighbors", dependencies: ["LinearAlgebra", "Collectives", "Randomness"], exclude: readme),

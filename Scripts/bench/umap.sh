@@ -11,7 +11,8 @@
 # timings in metrics.json, file reading excluded; umap-learn: fit_transform, cold = first call with
 # numba compilation, warm = second call in the same process; unseeded so it may use every core),
 # trustworthiness (scikit-learn, k = 10, 5,000-row sample), approximate-kNN recall@k and time against
-# pynndescent (both on `--cores` threads). Scale: a 1,000,000 × 10 mixture at np 2 (time, peak RSS per rank).
+# pynndescent (both on `--cores` threads). Scale: `n2d-mpi generate` 1,000,000 × 10 (10 curved clusters), 20 neighbours
+# → 10 dims at np 2 (time, stages, peak RSS per rank).
 # Medians over --repeats runs; the summary is printed and saved as $WORK/summary.json.
 # Python: ${N2D_BENCH_PYTHON:-python3} with umap-learn, pynndescent, scikit-learn (Scripts/bench/setup-python.sh).
 set -euo pipefail
@@ -92,11 +93,11 @@ done
 
 if [[ $SCALE == 1 ]]; then
   big=$WORK/scale_${SCALE_ROWS}.npy
-  [[ -f $big ]] || "$PY" $REF mixture --rows "$SCALE_ROWS" --dims 10 --clusters 20 --seed 1 --out "$big" >&2
+  [[ -f $big ]] || $BIN generate --rows "$SCALE_ROWS" --dims 10 --clusters 10 --seed 1 --output "$big" >&2
   echo "== scale: $SCALE_ROWS × 10 at np 2" >&2
   start=$(date +%s.%N)
   mpirun -np 2 --bind-to none /usr/bin/time -f "peak_rss_kb %M" taskset -c "$CPUS" $BIN embed --codes "$big" \
-    --output-dir "$WORK/scale" --blas-threads 1 2> "$WORK/scale.log"
+    --output-dir "$WORK/scale" --umap-components 10 --umap-neighbors 20 --blas-threads 1 2> "$WORK/scale.log"
   end=$(date +%s.%N)
   record scale wall_s "$(echo "$end - $start" | bc)"
   record scale knn_fit_s "$(json "$WORK/scale/metrics.json" "sum(v for s, v in d['embed']['seconds'].items() if s in ('knn','fuzzy_set','init','layout'))")"

@@ -52,6 +52,18 @@ extension Communicator {
         return result
     }
 
+    /// A vector computed by row blocks, whole on every rank: each rank's `block` (rank r holds
+    /// `counts[r]` values, e.g. `RowPartition.counts`) concatenated in rank order, with no count
+    /// exchange — the product of a distributed matrix–vector multiply (Isomap's and UMAP's Lanczos).
+    public func allgatherBlocks<T: CollectiveScalar>(_ block: [T], counts: [Int]) -> [T] {
+        guard size > 1 else { return block }
+        var full = [T](repeating: T.zero, count: counts.reduce(0, +))
+        block.withUnsafeBufferPointer { send in
+            full.withUnsafeMutableBufferPointer { allgatherv(send, into: $0, counts: counts) }
+        }
+        return full
+    }
+
     /// Concatenates every rank's `values` in rank order on `root`; nil on other ranks.
     public func gather<T: CollectiveScalar>(_ values: [T], root: Int) -> [T]? {
         let counts = allgatherCounts(values.count)

@@ -140,12 +140,7 @@ public enum Isomap {
                         }
                     }
                 }
-                guard world.size > 1 else { return y }
-                var full = [Double](repeating: 0, count: n)
-                y.withUnsafeBufferPointer { send in
-                    full.withUnsafeMutableBufferPointer { world.allgatherv(send, into: $0, counts: counts) }
-                }
-                return full
+                return world.allgatherBlocks(y, counts: counts)
             }
         }
         guard let result else {

@@ -133,9 +133,17 @@ public struct DistributedLanczos: Sendable {
     private func combine(_ basis: [[Double]], _ images: [[Double]], _ s: [Double]) -> ([Double], [Double]) {
         let n = basis[0].count
         var y = [Double](repeating: 0, count: n), ay = [Double](repeating: 0, count: n)
-        for j in 0..<basis.count where s[j] != 0 {
-            let b = basis[j], w = images[j], sj = s[j]
-            for i in 0..<n { y[i] += sj * b[i]; ay[i] += sj * w[i] }
+        y.withUnsafeMutableBufferPointer { yp in
+            ay.withUnsafeMutableBufferPointer { ayp in
+                for j in 0..<basis.count where s[j] != 0 {
+                    let sj = s[j]
+                    basis[j].withUnsafeBufferPointer { b in
+                        images[j].withUnsafeBufferPointer { w in
+                            for i in 0..<n { yp[i] += sj * b[i]; ayp[i] += sj * w[i] }
+                        }
+                    }
+                }
+            }
         }
         return (y, ay)
     }
@@ -150,30 +158,45 @@ public struct DistributedLanczos: Sendable {
         }
     }
 
-    /// x · y summed in fixed chunks of 4096, merged in chunk order (the same for any thread count).
+    /// x · y summed in fixed chunks of 4096, merged in chunk order (the same for any thread count);
+    /// within a chunk, eight interleaved partial sums (two 4-wide vectors, added in a fixed order),
+    /// so the loop runs at the multiply-add rate instead of one addition's latency per element.
     public static func dot(_ x: [Double], _ y: [Double], threads: Int) -> Double {
         let n = x.count
-        if n <= ParallelFor.defaultChunkSize * 4 || threads <= 1 {
-            return x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
+        return x.withUnsafeBufferPointer { xb in y.withUnsafeBufferPointer { yb in
+            let xp = xb.baseAddress!, yp = yb.baseAddress!
+            if n <= ParallelFor.defaultChunkSize * 4 || threads <= 1 {
                 var total = 0.0
                 var start = 0
                 while start < n {
                     let end = min(n, start + ParallelFor.defaultChunkSize)
-                    var s = 0.0
-                    for i in start..<end { s += xp[i] * yp[i] }
-                    total += s
+                    total += chunkDot(xp, yp, start..<end)
                     start = end
                 }
                 return total
-            } }
-        }
-        return x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
-            ParallelFor.sum(count: n, width: 1, threads: threads) { items, partial in
-                var s = 0.0
-                for i in items { s += xp[i] * yp[i] }
-                partial[0] += s
+            }
+            return ParallelFor.sum(count: n, width: 1, threads: threads) { items, partial in
+                partial[0] += chunkDot(xp, yp, items)
             }[0]
         } }
+    }
+
+    @inline(__always)
+    private static func chunkDot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ items: Range<Int>) -> Double {
+        var a = SIMD4<Double>(), b = SIMD4<Double>()
+        var i = items.lowerBound
+        let raw = (UnsafeRawPointer(x), UnsafeRawPointer(y)), stride = MemoryLayout<Double>.stride
+        while i + 8 <= items.upperBound {
+            a += raw.0.loadUnaligned(fromByteOffset: i * stride, as: SIMD4<Double>.self)
+                * raw.1.loadUnaligned(fromByteOffset: i * stride, as: SIMD4<Double>.self)
+            b += raw.0.loadUnaligned(fromByteOffset: (i + 4) * stride, as: SIMD4<Double>.self)
+                * raw.1.loadUnaligned(fromByteOffset: (i + 4) * stride, as: SIMD4<Double>.self)
+            i += 8
+        }
+        let lanes = a + b
+        var s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+        while i < items.upperBound { s += x[i] * y[i]; i += 1 }
+        return s
     }
 
     /// Eigenvalues (descending) and eigenvectors (`vectors[c]` of `values[c]`) of a small dense

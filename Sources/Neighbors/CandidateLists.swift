@@ -81,6 +81,12 @@ struct CandidatePointers {
         UnsafeBufferPointer(start: new + vertex * capacity, count: capacity)
     }
 
+    /// Hints the cache for the candidate lists of `vertex` (its new ones only with `newOnly`).
+    @inline(__always) func prefetchLists(of vertex: Int, newOnly: Bool = false) {
+        Prefetch.span(new + vertex * capacity, count: capacity)
+        if !newOnly { Prefetch.span(old + vertex * capacity, count: capacity) }
+    }
+
     /// The old candidates of `vertex` (−1 marks an empty slot).
     @inline(__always) func oldCandidates(of vertex: Int) -> UnsafeBufferPointer<Int32> {
         UnsafeBufferPointer(start: old + vertex * capacity, count: capacity)

@@ -84,6 +84,9 @@ struct PointSet {
     let n: Int
     let d: Int
 
+    /// Hints the cache for point `i`'s coordinates.
+    @inline(__always) func prefetch(_ i: Int) { Prefetch.span(x + i * d, count: d) }
+
     @inline(__always) func squaredDistance(_ i: Int, _ j: Int) -> Float {
         let a = x + i * d, b = x + j * d
         var s: Float = 0

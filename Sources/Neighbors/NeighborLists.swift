@@ -96,12 +96,31 @@ struct NeighborLists {
                 let d = points.squaredDistance(i, Int(q))
                 if d < heap.bound && heap.push(d, q, flag: 1) { changed += 1 }
             }
-            for v in candidates.newCandidates(of: i) where v >= 0 {
+            // Every read below is random (a candidate's lists, then its candidates' points): the lists
+            // are prefetched first, and each candidate's points while the one before is joined.
+            let new = candidates.newCandidates(of: i), old = candidates.oldCandidates(of: i)
+            for v in new where v >= 0 { candidates.prefetchLists(of: Int(v)) }
+            for v in old where v >= 0 { candidates.prefetchLists(of: Int(v), newOnly: true) }
+            @inline(__always) func prefetchPoints(_ list: UnsafeBufferPointer<Int32>) {
+                for q in list where q >= 0 { points.prefetch(Int(q)) }
+            }
+            let joined = new.count + old.count
+            @inline(__always) func prefetchPointsOf(_ s: Int) {
+                guard s < joined else { return }
+                let v = s < new.count ? new[s] : old[s - new.count]
+                guard v >= 0 else { return }
+                prefetchPoints(candidates.newCandidates(of: Int(v)))
+                if s < new.count { prefetchPoints(candidates.oldCandidates(of: Int(v))) }
+            }
+            prefetchPointsOf(0)
+            for (s, v) in new.enumerated() where v >= 0 {
+                prefetchPointsOf(s + 1)
                 offer(v)
                 for q in candidates.newCandidates(of: Int(v)) { offer(q) }
                 for q in candidates.oldCandidates(of: Int(v)) { offer(q) }
             }
-            for v in candidates.oldCandidates(of: i) where v >= 0 {
+            for (s, v) in old.enumerated() where v >= 0 {
+                prefetchPointsOf(new.count + s + 1)
                 for q in candidates.newCandidates(of: Int(v)) { offer(q) }
             }
             return changed

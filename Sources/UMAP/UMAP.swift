@@ -56,15 +56,14 @@ public enum UMAP {
         let epochs = parameters.epochCount(rows: n)
         phases.lap("fuzzy_set")
 
-        var embedding = Matrix(rows: n, cols: parameters.components)
-        var initialisation = ""
-        if world.rank == 0 {
-            let start = SpectralInitialization.layout(graph: graph, dim: parameters.components, seed: parameters.seed)
-            embedding = scaledToBox(start.embedding, seed: parameters.seed)
-            initialisation = start.method
-        }
+        // Every rank runs the spectral start (large components multiply by row blocks over the ranks)
+        // and gets the same bits; rank 0's copy is broadcast all the same, so that ranks on hosts
+        // whose LAPACK rounds differently still lay out from one start.
+        let start = SpectralInitialization.layout(graph: graph, dim: parameters.components, seed: parameters.seed,
+                                                  world: world, threads: threads)
+        var embedding = scaledToBox(start.embedding, seed: parameters.seed)
         world.broadcast(&embedding.storage, root: 0)
-        initialisation = world.broadcast(initialisation, root: 0)
+        let initialisation = start.method
         progress?(.initialisation(initialisation))
         phases.lap("init")
 

@@ -20,7 +20,7 @@ struct N2DCommand: ParsableCommand {
         (Scripts/n2d-mpirun sets both).
         """,
         subcommands: [RunCommand.self, VectorizeCommand.self, TrainCommand.self, EmbedCommand.self, ClusterCommand.self, PredictCommand.self,
-                      ModelCommand.self, MapCommand.self, DoctorCommand.self],
+                      ModelCommand.self, MapCommand.self, GenerateCommand.self, DoctorCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

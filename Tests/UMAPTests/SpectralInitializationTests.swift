@@ -1,3 +1,4 @@
+import Collectives
 import LinearAlgebra
 import Neighbors
 import TestSupport
@@ -29,7 +30,7 @@ final class SpectralInitializationTests: XCTestCase {
 
     func testDisconnectedBlobsAreEmbeddedApart() {
         let (graph, labels) = twoBlobGraph(gap: 50)
-        let result = SpectralInitialization.layout(graph: graph, dim: 2, seed: 1)
+        let result = SpectralInitialization.layout(graph: graph, dim: 2, seed: 1, world: LocalCommunicator())
         XCTAssertTrue(result.method.contains("2 connected components"), result.method)
         XCTAssertTrue(separated(result.embedding, labels))
         XCTAssertTrue(result.embedding.storage.allSatisfy(\.isFinite))
@@ -38,7 +39,7 @@ final class SpectralInitializationTests: XCTestCase {
     func testFiedlerVectorSplitsTwoTouchingBlobs() {
         // One connected component: the blobs overlap slightly, the second eigenvector splits them.
         let (graph, labels) = twoBlobGraph(gap: 3.2)
-        let result = SpectralInitialization.layout(graph: graph, dim: 2, seed: 1)
+        let result = SpectralInitialization.layout(graph: graph, dim: 2, seed: 1, world: LocalCommunicator())
         XCTAssertEqual(result.method, "spectral")
         let first = (0..<graph.rows).map { result.embedding[$0, 0] }
         let threshold = first.sorted()[graph.rows / 2]

@@ -19,4 +19,9 @@ void ck_adam_apply(float *w, float *m, float *v, const float *gradient, ptrdiff_
    the vector width in floats (16, 8 or 4). */
 double ck_multiply_add_peak(long rounds, int *width);
 
+/* Asks the CPU to bring the cache line holding `address` closer (a hint; it never faults and changes
+   no result). The UMAP layout and NN-descent issue it for rows they will read a few steps later, so
+   that the random reads of a large embedding or point set overlap instead of waiting one by one. */
+static inline void ck_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #endif

@@ -21,7 +21,9 @@ func fastLog2(_ x: Float) -> Float {
 @inline(__always)
 func fastExp2(_ y: Float) -> Float {
     let clamped = min(max(y, -126), 126)
-    let whole = clamped.rounded(.down)
+    // floor by truncation (exact for |y| ≤ 126; `rounded(.down)` is a libm call without SSE4.1).
+    var whole = Float(Int32(clamped))
+    if whole > clamped { whole -= 1 }
     let f = clamped - whole // [0, 1)
     // 2^f by its minimax-like Taylor form to degree 6.
     let p = 1 + f * (0.693_147_18 + f * (0.240_226_51 + f * (0.055_504_11 + f * (0.009_618_13 + f * (0.001_333_36 + f * 0.000_154_04)))))

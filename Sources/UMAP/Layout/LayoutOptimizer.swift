@@ -90,11 +90,24 @@ public struct LayoutOptimizer {
                              random: inout SeededGenerator) {
         let a = curve.a, b = curve.b
         let now = Float(epoch)
+        // The negative samples are drawn `NegativeLookahead.depth` draws before they are used (the same draws in the
+        // same order), and their rows and the tails a few edges ahead are prefetched: the random reads
+        // of the embedding, which bind the layout, overlap instead of waiting one after another.
+        var upcoming = NegativeLookahead(random: &random, n: n, rows: UnsafePointer(embedding), dim: dim)
+        // The tails of the next sampled edges: a cursor runs up to `edgeLookahead` edges ahead of
+        // the edge being sampled and prefetches the tail of every edge it passes that is due now.
+        let edgeLookahead = 48
+        var prefetched = range.lowerBound
         edges.heads.withUnsafeBufferPointer { heads in
             edges.tails.withUnsafeBufferPointer { tails in
                 edges.epochsPerSample.withUnsafeBufferPointer { period in
                     negativePeriod.withUnsafeBufferPointer { negPeriod in
                         for e in range where nextSample[e] <= now {
+                            let horizon = min(e + edgeLookahead, range.upperBound)
+                            while prefetched < horizon {
+                                if nextSample[prefetched] <= now { Prefetch.span(embedding + Int(tails[prefetched]) * dim, count: dim) }
+                                prefetched += 1
+                            }
                             let i = Int(heads[e]), j = Int(tails[e])
                             let current = embedding + i * dim
                             var other = embedding + j * dim
@@ -112,8 +125,7 @@ public struct LayoutOptimizer {
                             // Rate 0: no negative samples (umap-learn's period is then infinite).
                             let negatives = negativeSampleRate > 0 ? Int((now - nextNegative[e]) / negPeriod[e]) : 0
                             for _ in 0..<max(negatives, 0) {
-                                let k = random.below(n)
-                                other = embedding + k * dim
+                                other = embedding + upcoming.next(&random) * dim
                                 squared = 0
                                 for t in 0..<dim { let u = current[t] - other[t]; squared += u * u }
                                 if squared > 0 {
@@ -130,6 +142,43 @@ public struct LayoutOptimizer {
     }
 
     @inline(__always) private func clip(_ value: Float) -> Float { LayoutGradient.clip(value) }
+
+    /// The next `NegativeLookahead.depth` negative samples of a chunk, drawn ahead from its stream with
+    /// their rows prefetched; `next` returns the oldest and draws one more, so the samples used are
+    /// exactly the stream's draws in order.
+    private struct NegativeLookahead {
+        static let depth = 8
+        var ring: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var cursor = 0
+        let n: Int, dim: Int
+        let rows: UnsafePointer<Float>
+
+        init(random: inout SeededGenerator, n: Int, rows: UnsafePointer<Float>, dim: Int) {
+            self.n = n
+            self.dim = dim
+            self.rows = rows
+            withUnsafeMutableBytes(of: &ring) { raw in
+                let slots = raw.bindMemory(to: Int.self)
+                for s in 0..<Self.depth {
+                    slots[s] = random.below(n)
+                    Prefetch.span(rows + slots[s] * dim, count: dim)
+                }
+            }
+        }
+
+        @inline(__always) mutating func next(_ random: inout SeededGenerator) -> Int {
+            let fresh = random.below(n)
+            Prefetch.span(rows + fresh * dim, count: dim)
+            let c = cursor
+            cursor = (cursor + 1) & (Self.depth - 1)
+            return withUnsafeMutableBytes(of: &ring) { raw in
+                let slots = raw.bindMemory(to: Int.self)
+                let oldest = slots[c]
+                slots[c] = fresh
+                return oldest
+            }
+        }
+    }
 
     /// delta = Σ_c (copy_c − start), split over threads by element range.
     private func sumMoves(copies: [Float], start: [Float], into delta: inout [Float], chunks: Int, threads: Int) {

@@ -1,3 +1,4 @@
+import Collectives
 import Randomness
 import LinearAlgebra
 import Neighbors
@@ -16,14 +17,30 @@ public enum SpectralInitialization {
         public var method: String
     }
 
-    /// The spectral layout of the symmetric `graph` in `dim` dimensions, seeded.
-    public static func layout(graph: CSRMatrix, dim: Int, seed: UInt64) -> Result {
+    /// Components from this many vertices multiply their rows by blocks over the ranks; smaller ones
+    /// are multiplied whole on every rank. The product is a small part of Lanczos (the replicated
+    /// orthogonalisation dominates), and every split product is a synchronisation: at 10⁵ rows in
+    /// 10 components of 10⁴, splitting them made the start 3× slower on the loaded 2-core machine
+    /// (docs/UMAP.md, "A million rows").
+    public static let distributedFrom = 50_000
+
+    /// The spectral layout of the symmetric `graph` (the same on every rank) in `dim` dimensions,
+    /// seeded. Collective: every rank calls it and gets the same coordinates. A component of at
+    /// least `distributedFrom` vertices runs Lanczos with its product split over the ranks by row
+    /// blocks (`RowPartition`, the blocks allgathered); each row's sum is the same arithmetic
+    /// whoever computes it, so the result does not depend on the rank count or `threads`.
+    public static func layout(graph: CSRMatrix, dim: Int, seed: UInt64, world: Communicator, threads: Int = 1) -> Result {
         let components = ConnectedComponents(graph)
         var embedding = Matrix(rows: graph.rows, cols: dim)
         var random = SeededGenerator(seed: seed, at: 0x7370_6563)
+        // Each vertex's row within its component (members ascending).
+        var localIndex = [Int32](repeating: 0, count: graph.rows)
+        let members = components.members
+        for list in members { for (r, v) in list.enumerated() { localIndex[v] = Int32(r) } }
         var fellBack = 0
-        for (c, members) in components.members.enumerated() {
-            var coordinates = componentLayout(graph: graph, members: members, dim: dim, random: &random)
+        for (c, members) in members.enumerated() {
+            var coordinates = componentLayout(graph: graph, members: members, localIndex: localIndex, dim: dim,
+                                              random: &random, world: world, threads: threads)
             if coordinates == nil {
                 fellBack += 1
                 coordinates = randomBall(count: members.count, dim: dim, random: &random)
@@ -66,38 +83,51 @@ public enum SpectralInitialization {
     }
 
     /// The eigenvector coordinates of one component (row-major count × dim), or nil if it is too small
-    /// or Lanczos failed.
-    private static func componentLayout(graph: CSRMatrix, members: [Int], dim: Int,
-                                        random: inout SeededGenerator) -> [Double]? {
+    /// or Lanczos failed. Collective when the component has `distributedFrom` vertices or more.
+    private static func componentLayout(graph: CSRMatrix, members: [Int], localIndex: [Int32], dim: Int,
+                                        random: inout SeededGenerator, world: Communicator, threads: Int) -> [Double]? {
         let n = members.count
         guard n > dim + 1 else { return nil }
-        var local = [Int: Int]()
-        if n != graph.rows { for (r, v) in members.enumerated() { local[v] = r } }
-        // The component's rows with local column numbers, scaled by 1/√(deg_i deg_j).
-        var pointers = [0], columns: [Int32] = [], values: [Double] = []
-        var degree = [Double](repeating: 0, count: n)
+        var rootDegree = [Double](repeating: 0, count: n)
         for (r, v) in members.enumerated() {
+            var degree = 0.0
+            for s in graph.rowPointers[v]..<graph.rowPointers[v + 1] { degree += Double(graph.values[s]) }
+            rootDegree[r] = degree.squareRoot()
+        }
+        // This rank's rows of the component (all of them when it is small), local column numbers,
+        // scaled by 1/√(deg_i deg_j).
+        let split = world.size > 1 && n >= distributedFrom
+        let partition = RowPartition(total: n, size: split ? world.size : 1)
+        let own = partition.range(of: split ? world.rank : 0)
+        var pointers = [0], columns: [Int32] = [], values: [Double] = []
+        for r in own {
+            let v = members[r]
             for s in graph.rowPointers[v]..<graph.rowPointers[v + 1] {
-                degree[r] += Double(graph.values[s])
-                columns.append(Int32(n == graph.rows ? Int(graph.columnIndices[s]) : local[Int(graph.columnIndices[s])]!))
-                values.append(Double(graph.values[s]))
+                let column = localIndex[Int(graph.columnIndices[s])]
+                columns.append(column)
+                values.append(Double(graph.values[s]) / (rootDegree[r] * rootDegree[Int(column)]))
             }
             pointers.append(values.count)
         }
-        let rootDegree = degree.map { $0.squareRoot() }
-        for r in 0..<n { for s in pointers[r]..<pointers[r + 1] { values[s] /= rootDegree[r] * rootDegree[Int(columns[s])] } }
         let total = rootDegree.reduce(0) { $0 + $1 * $1 }.squareRoot()
         let trivial = rootDegree.map { $0 / total }
-        // The Lanczos of the package (as Isomap's), on this one process; its eigenvalues lie in [−1, 1],
-        // so the relative tolerance is umap-learn's absolute one.
+        // The Lanczos of the package (as Isomap's); its eigenvalues lie in [−1, 1], so the relative
+        // tolerance is umap-learn's absolute one.
         let solver = DistributedLanczos(steps: max(2 * dim + 16, min(Int(Double(n).squareRoot()), 64)), restarts: 8, tolerance: 1e-4)
         let start = (0..<n).map { _ in Double(random.nextNormalFloat()) }
-        guard let found = solver.largest(count: dim, n: n, start: start, deflate: [trivial], threads: 1, apply: { x in
-            (0..<n).map { r in
-                var sum = 0.0
-                for s in pointers[r]..<pointers[r + 1] { sum += values[s] * x[Int(columns[s])] }
-                return sum
+        let counts = partition.counts
+        guard let found = solver.largest(count: dim, n: n, start: start, deflate: [trivial], threads: threads, apply: { x in
+            var y = [Double](repeating: 0, count: own.count)
+            y.withUnsafeMutableBufferPointer { yp in
+                ParallelFor.chunks(count: own.count, chunkSize: 1024, threads: threads) { _, items in
+                    for r in items {
+                        var sum = 0.0
+                        for s in pointers[r]..<pointers[r + 1] { sum += values[s] * x[Int(columns[s])] }
+                        yp[r] = sum
+                    }
+                }
             }
+            return split ? world.allgatherBlocks(y, counts: counts) : y
         }) else { return nil }
         var out = [Double](repeating: 0, count: n * dim)
         for (t, vector) in found.vectors.prefix(dim).enumerated() { for r in 0..<n { out[r * dim + t] = vector[r] } }
