@@ -80,15 +80,7 @@ public enum Isomap {
         let local = mine.count
         var kernel = [Double](repeating: 0, count: local * n)
         kernel.withUnsafeMutableBufferPointer { k in
-            let base = k.baseAddress!
-            ParallelFor.chunks(count: local, chunkSize: 8, threads: threads) { _, items in
-                let dijkstra = Dijkstra()
-                for r in items {
-                    let row = base + r * n
-                    dijkstra.distances(from: mine.lowerBound + r, graph: graph, into: row)
-                    for j in 0..<n { row[j] *= row[j] }
-                }
-            }
+            PathGraph(graph).squaredDistances(from: Array(mine), into: k.baseAddress!, threads: threads)
         }
 
         phases.lap("paths")
@@ -173,6 +165,18 @@ public enum Isomap {
     public static func exactKernelBytesPerRank(rows: Int, ranks: Int) -> Int {
         let busiest = (rows + max(ranks, 1) - 1) / max(ranks, 1)
         return busiest * rows * MemoryLayout<Double>.size
+    }
+
+    /// Squared geodesic distances from each row `sources[r]` (row r of the result, N values) over the
+    /// symmetrised graph of `lists` (row i: its neighbours), edges as long as their double Euclidean
+    /// distances; infinity where unreachable. The shortest paths exact and landmark Isomap take.
+    public static func squaredGeodesicDistances(points: Matrix, lists: [[Int32]], sources: [Int], threads: Int) -> [Double] {
+        var rows = [Double](repeating: 0, count: sources.count * points.rows)
+        rows.withUnsafeMutableBufferPointer { out in
+            PathGraph(NeighborhoodGraph(points: points, lists: lists)).squaredDistances(from: sources, into: out.baseAddress!,
+                                                                                        threads: threads)
+        }
+        return rows
     }
 
     /// Spare kNN candidates re-ranked in double precision.

@@ -42,15 +42,7 @@ extension Isomap {
         let mine = partition.range(of: world.rank)
         var local = [Double](repeating: 0, count: mine.count * n)
         local.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            ParallelFor.chunks(count: mine.count, chunkSize: 4, threads: threads) { _, items in
-                let dijkstra = Dijkstra()
-                for r in items {
-                    let row = base + r * n
-                    dijkstra.distances(from: chosen[mine.lowerBound + r], graph: graph, into: row)
-                    for j in 0..<n { row[j] *= row[j] }
-                }
-            }
+            PathGraph(graph).squaredDistances(from: mine.map { chosen[$0] }, into: out.baseAddress!, threads: threads)
         }
         let squared = world.size > 1 ? world.allgather(local) : local
         phases.lap("paths")

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The parallel loop of n2d-mpi's kernels: `count` items cut into chunks whose bounds depend only on
 /// `count` and the chunk size, run on at most `threads` threads (`ComputeThreads.perform`: the
 /// calling thread and Dispatch's workers, subnormals flushed). Per-chunk results merged in chunk
@@ -23,6 +25,26 @@ public enum ParallelFor {
             while c < chunks {
                 body(c, c * chunkSize..<min(count, (c + 1) * chunkSize))
                 c += workers
+            }
+        }
+    }
+
+    /// Like `chunks`, but each chunk goes to whichever worker is free next (a worker slowed by other
+    /// load takes fewer), and each worker makes one `State` with `makeState` and hands it to every
+    /// chunk it runs: for work whose items' results depend neither on one another nor on the worker
+    /// or state that computes them, so that any schedule gives the same bits.
+    public static func claimed<State>(count: Int, chunkSize: Int = defaultChunkSize, threads: Int,
+                                      state makeState: () -> State,
+                                      _ body: (_ state: inout State, _ items: Range<Int>) -> Void) {
+        let chunks = chunkCount(count, chunkSize: chunkSize)
+        guard chunks > 0 else { return }
+        let next = Atomic<Int>(0)
+        ComputeThreads.perform(iterations: max(1, min(threads, chunks))) { _ in
+            var state = makeState()
+            while true {
+                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < chunks else { break }
+                body(&state, c * chunkSize..<min(count, (c + 1) * chunkSize))
             }
         }
     }

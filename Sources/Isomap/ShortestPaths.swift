@@ -1,0 +1,205 @@
+import LinearAlgebra
+
+/// The graph Dijkstra walks: a `NeighborhoodGraph` renumbered in breadth-first order, so that a
+/// node's neighbours, their adjacency lists and their distances lie near each other in memory, with
+/// 32-bit offsets and targets. The edge lengths are the graph's doubles, unchanged.
+struct PathGraph: Sendable {
+    let count: Int
+    /// `order[p]`: the original index of node p; `position[i]`: the node of original index i.
+    let order: [Int32]
+    let position: [Int32]
+    /// Node p's neighbours (renumbered) are `targets[offsets[p] ..< offsets[p + 1]]`.
+    let offsets: [Int32]
+    let targets: [Int32]
+    let weights: [Double]
+
+    init(_ graph: NeighborhoodGraph) {
+        let n = graph.count
+        precondition(graph.targets.count < Int(Int32.max), "\(graph.targets.count) edges do not fit 32-bit offsets")
+        count = n
+        var order = [Int32](), position = [Int32](repeating: -1, count: n)
+        order.reserveCapacity(n)
+        for root in 0..<n where position[root] < 0 {
+            position[root] = Int32(order.count)
+            order.append(Int32(root))
+            var head = order.count - 1
+            while head < order.count {
+                let u = Int(order[head])
+                head += 1
+                for e in graph.offsets[u]..<graph.offsets[u + 1] {
+                    let v = Int(graph.targets[e])
+                    if position[v] < 0 { position[v] = Int32(order.count); order.append(Int32(v)) }
+                }
+            }
+        }
+        var offsets = [Int32](repeating: 0, count: n + 1)
+        var targets = [Int32](), weights = [Double]()
+        targets.reserveCapacity(graph.targets.count)
+        weights.reserveCapacity(graph.weights.count)
+        for p in 0..<n {
+            let u = Int(order[p])
+            for e in graph.offsets[u]..<graph.offsets[u + 1] {
+                targets.append(position[Int(graph.targets[e])])
+                weights.append(graph.weights[e])
+            }
+            offsets[p + 1] = Int32(targets.count)
+        }
+        self.order = order
+        self.position = position
+        self.offsets = offsets
+        self.targets = targets
+        self.weights = weights
+    }
+
+    /// Squared geodesic distances from original row `sources[r]` into row r of `rows` (`count`
+    /// doubles each, original order), on `threads` threads, one `Dijkstra` per thread, 8 sources
+    /// handed out at a time to the thread free next. Each row is computed on its own, so neither the
+    /// thread count nor the schedule changes a bit.
+    func squaredDistances(from sources: [Int], into rows: UnsafeMutablePointer<Double>, threads: Int) {
+        let n = count
+        ParallelFor.claimed(count: sources.count, chunkSize: 8, threads: threads, state: { Dijkstra(graph: self) }) { dijkstra, items in
+            for r in items { dijkstra.squaredDistances(from: sources[r], into: rows + r * n) }
+        }
+    }
+}
+
+/// A monotone priority queue of (key, node) for Dijkstra: a radix heap (Ahuja, Mehlhorn, Orlin and
+/// Tarjan, 1990) over the bit patterns of non-negative doubles, which order as the doubles do.
+/// Every key pushed must be at least the last key popped, as Dijkstra's are. Bucket 0 holds the keys
+/// equal to the last popped; bucket b ≥ 1 those whose highest bit differing from it is bit b − 1.
+/// A pop empties bucket 0 first; when it is empty, the lowest non-empty bucket's minimum becomes the
+/// new reference and that bucket is redistributed into lower ones. Keys equal to one another come
+/// out in no particular order.
+public final class RadixQueue {
+    private static let bucketCount = 65
+    private let entries: UnsafeMutablePointer<UnsafeMutablePointer<Entry>>
+    private let counts: UnsafeMutablePointer<Int>
+    private let capacities: UnsafeMutablePointer<Int>
+    private var last: UInt64 = 0
+    public private(set) var count = 0
+
+    struct Entry {
+        var key: UInt64
+        var node: Int32
+    }
+
+    public init() {
+        entries = .allocate(capacity: Self.bucketCount)
+        counts = .allocate(capacity: Self.bucketCount)
+        capacities = .allocate(capacity: Self.bucketCount)
+        for b in 0..<Self.bucketCount {
+            capacities[b] = 64
+            counts[b] = 0
+            entries[b] = .allocate(capacity: 64)
+        }
+    }
+
+    deinit {
+        for b in 0..<Self.bucketCount { entries[b].deallocate() }
+        entries.deallocate()
+        counts.deallocate()
+        capacities.deallocate()
+    }
+
+    /// Empties the queue; the next keys may start again from 0.
+    public func removeAll() {
+        for b in 0..<Self.bucketCount { counts[b] = 0 }
+        last = 0
+        count = 0
+    }
+
+    @inline(__always)
+    private func bucket(_ key: UInt64) -> Int { key == last ? 0 : 64 - (key ^ last).leadingZeroBitCount }
+
+    @inline(__always)
+    private func append(_ entry: Entry, to b: Int) {
+        if counts[b] == capacities[b] {
+            let bigger = capacities[b] * 2
+            let grown = UnsafeMutablePointer<Entry>.allocate(capacity: bigger)
+            grown.moveInitialize(from: entries[b], count: counts[b])
+            entries[b].deallocate()
+            entries[b] = grown
+            capacities[b] = bigger
+        }
+        entries[b][counts[b]] = entry
+        counts[b] += 1
+    }
+
+    /// Adds `node` with the non-negative `key` (at least the last key popped).
+    @inline(__always)
+    public func push(_ key: Double, _ node: Int32) {
+        let bits = key.bitPattern
+        precondition(bits >= last, "radix queue: key \(key) below the last popped")
+        append(Entry(key: bits, node: node), to: bucket(bits))
+        count += 1
+    }
+
+    /// Removes and returns an entry of the smallest key; the queue must not be empty.
+    @inline(__always)
+    public func pop() -> (key: Double, node: Int32) {
+        if counts[0] == 0 {
+            var b = 1
+            while counts[b] == 0 { b += 1 }
+            let source = entries[b], n = counts[b]
+            var smallest = source[0].key
+            for i in 1..<n where source[i].key < smallest { smallest = source[i].key }
+            last = smallest
+            counts[b] = 0
+            for i in 0..<n { append(source[i], to: bucket(source[i].key)) }
+        }
+        counts[0] -= 1
+        count -= 1
+        let entry = entries[0][counts[0]]
+        return (Double(bitPattern: entry.key), entry.node)
+    }
+}
+
+/// Dijkstra's shortest paths from one source at a time over a `PathGraph`, with a `RadixQueue`
+/// (lazy deletion: an entry whose key is no longer its node's distance is skipped). One per thread;
+/// it keeps its distance row and queue between sources. The distances do not depend on the order in
+/// which equal keys are settled: each is the smallest sum, added along its path from the source, of
+/// the edges of a path.
+final class Dijkstra {
+    private let distance: UnsafeMutablePointer<Double>
+    private let queue = RadixQueue()
+    private let graph: PathGraph
+
+    init(graph: PathGraph) {
+        self.graph = graph
+        distance = .allocate(capacity: max(graph.count, 1))
+    }
+
+    deinit { distance.deallocate() }
+
+    /// Squared geodesic distances from original row `source` to every row into `out` (original
+    /// order; infinity where unreachable).
+    func squaredDistances(from source: Int, into out: UnsafeMutablePointer<Double>) {
+        let n = graph.count
+        let dist = distance
+        dist.update(repeating: .infinity, count: n)
+        let start = graph.position[source]
+        dist[Int(start)] = 0
+        queue.removeAll()
+        queue.push(0, start)
+        graph.offsets.withUnsafeBufferPointer { offsets in
+        graph.targets.withUnsafeBufferPointer { targets in
+        graph.weights.withUnsafeBufferPointer { weights in
+            while queue.count > 0 {
+                let (d, u32) = queue.pop()
+                let u = Int(u32)
+                guard d == dist[u] else { continue }
+                for e in Int(offsets[u])..<Int(offsets[u + 1]) {
+                    let candidate = d + weights[e]
+                    let v = Int(targets[e])
+                    if candidate < dist[v] {
+                        dist[v] = candidate
+                        queue.push(candidate, targets[e])
+                    }
+                }
+            }
+        } } }
+        graph.order.withUnsafeBufferPointer { order in
+            for p in 0..<n { out[Int(order[p])] = dist[p] * dist[p] }
+        }
+    }
+}
