@@ -7,7 +7,8 @@ import LinearAlgebra
 /// With 8 ranks on 2 cores and a global batch of 32, each rank's forward and backward pass would read
 /// every weight for just 4 rows: the weights are streamed 8 times per pass instead of twice, and the
 /// 2 cores spend most of a step doing that. Instead, every rank's batch rows (small: a CSR batch of
-/// 32 IMDB reviews is ≈ 18 KB) are allgathered before the forward pass, and only the machine's first
+/// 32 IMDB reviews is ≈ 18 KB) are allgathered, up to 64 steps' worth in one exchange
+/// (`stepsPerExchange`, about 8 MB at most), and only the machine's first
 /// `computeRanks` local ranks compute: local rank j takes the rows of the local ranks ≡ j (mod
 /// `computeRanks`), in rank order. The others lend their rows and do nothing else in the step: the
 /// step's other collectives run over the computing ranks only (`Communicator.subset`), and the
@@ -17,7 +18,7 @@ import LinearAlgebra
 ///
 /// The same allgather tells every rank which input columns any batch reads, for the lazy first-layer
 /// rows, and how many rows and non-zeros each rank computes, which sizes the data allgather; so the
-/// shared path runs it at every step, lending or not (with no lender each rank computes its own rows).
+/// shared path runs it, lending or not (with no lender each rank computes its own rows).
 struct BatchPool {
     let communicator: Communicator
     /// Computing ranks on this machine (all of its ranks when none lends).
@@ -38,26 +39,57 @@ struct BatchPool {
 
     private static let headerCount = 5
 
-    /// Allgathers every rank's `batch` (a collective) and returns this rank's share of the pooled rows.
-    func pool(_ batch: FeatureMatrix) -> Pooled {
+    /// At most this many steps' batches travel in one exchange (`stepsPerExchange`).
+    static let maximumStepsPerExchange = 64
+    /// About this many bytes of batch rows, over all ranks, travel in one exchange at most.
+    static let bytesPerExchange = 8 << 20
+
+    /// How many steps' batches to pool in one exchange, for steps of `globalRows` rows of `bytesPerRow`
+    /// bytes (on average): as many as fit in `bytesPerExchange`, 1 to `maximumStepsPerExchange`.
+    static func stepsPerExchange(globalRows: Int, bytesPerRow: Double) -> Int {
+        let bytesPerStep = max(1, Double(globalRows) * bytesPerRow)
+        return max(1, min(maximumStepsPerExchange, Int(Double(bytesPerExchange) / bytesPerStep)))
+    }
+
+    /// Allgathers every rank's batches of the next `batches.count` steps in one exchange (a collective;
+    /// every rank passes the same number) and returns this rank's share of each step's pooled rows.
+    /// The lenders then wait in the next exchange, spinning: letting them sleep instead made the
+    /// computing ranks slower (docs/TRAINING.md, batch pooling).
+    func pool(_ batches: [FeatureMatrix]) -> [Pooled] {
         let comm = communicator
-        var sparseInput = false, nonZeros = 0
-        if case .sparse(let csr) = batch { (sparseInput, nonZeros) = (true, csr.nonZeroCount) }
         var send = ExchangeWriter()
-        send.integers([batch.rows, nonZeros, comm.machine, comm.localRank, computeRanks])
-        switch batch {
-        case .sparse(let csr): send.rows(csr)
-        case .dense(let m): send.values(m.storage)
+        for batch in batches {
+            var nonZeros = 0
+            if case .sparse(let csr) = batch { nonZeros = csr.nonZeroCount }
+            send.integers([batch.rows, nonZeros, comm.machine, comm.localRank, computeRanks])
+            switch batch {
+            case .sparse(let csr): send.rows(csr)
+            case .dense(let m): send.values(m.storage)
+            }
         }
         let all = comm.allgather(send.floats)
-        // Each rank's block: header, then its rows.
-        var blocks: [(start: Int, rows: Int, nonZeros: Int, machine: Int, localRank: Int, computeRanks: Int)] = []
+        // Each rank's blocks, one per step: header, then its rows.
+        var blocks = [[Block]](repeating: [], count: batches.count)
         var cursor = 0
         for _ in 0..<comm.size {
-            let h = (0..<Self.headerCount).map { ExchangeReader.integer(all[cursor + $0]) }
-            blocks.append((cursor + Self.headerCount, h[0], h[1], h[2], h[3], h[4]))
-            cursor += Self.headerCount + (sparseInput ? h[0] + 2 * h[1] : h[0] * batch.cols)
+            for (k, batch) in batches.enumerated() {
+                let h = (0..<Self.headerCount).map { ExchangeReader.integer(all[cursor + $0]) }
+                blocks[k].append(Block(start: cursor + Self.headerCount, rows: h[0], nonZeros: h[1], machine: h[2],
+                                       localRank: h[3], computeRanks: h[4]))
+                cursor += Self.headerCount + (batch.isSparse ? h[0] + 2 * h[1] : h[0] * batch.cols)
+            }
         }
+        return batches.indices.map { share(of: blocks[$0], in: all, like: batches[$0]) }
+    }
+
+    /// One rank's rows of one step in the exchanged values.
+    private struct Block {
+        var start: Int, rows: Int, nonZeros: Int, machine: Int, localRank: Int, computeRanks: Int
+    }
+
+    /// This rank's pooled rows of one step, from every rank's block of it (`batch`: this rank's own rows).
+    private func share(of blocks: [Block], in all: [Float], like batch: FeatureMatrix) -> Pooled {
+        let comm = communicator
         // The world rank that computes each rank's rows: the local rank ≡ its local rank (mod computeRanks) of its machine.
         var worldRank: [Int: Int] = [:]
         for (r, b) in blocks.enumerated() { worldRank[b.machine * comm.size + b.localRank] = r }

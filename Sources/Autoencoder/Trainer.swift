@@ -92,6 +92,9 @@ public final class Trainer {
                                 pool: plan.sharedUpdate ? BatchPool(communicator: comm, computeRanks: pooling ? computeRanks : comm.localSize,
                                                                     lending: pooling) : nil,
                                 lends: computing == nil)
+        // Batch rows are pooled in one exchange per this many steps (see `BatchPool.pool`).
+        let stepsPerExchange = BatchPool.stepsPerExchange(globalRows: globalBatch,
+                                                          bytesPerRow: sparseInput ? 8 * meanNonZeros + 4 : 4 * Double(arch.inputWidth))
         var history = restored?.header.history ?? []
         let resumedAfter = restored?.header.epochsDone
         restored = nil  // the buffers above hold their own copies
@@ -104,10 +107,22 @@ public final class Trainer {
             let order = shuffle.permutation(training.rows)
             // Over the rows this rank computed (its own, or with pooling its lenders' too) and over all ranks.
             var squaredError = 0.0, localRows = 0, globalRows = 0
+            func ownRows(step s: Int) -> FeatureMatrix { training.gatherRows(Array(order[schedule.range(rank: comm.rank, step: s)])) }
+            // The shared path's pooled batches of steps pooledFrom..., exchanged several steps ahead.
+            var pooled: [BatchPool.Pooled] = [], pooledFrom = 0
             for s in 0..<schedule.steps {
-                let positions = schedule.range(rank: comm.rank, step: s)
-                let batch = training.gatherRows(Array(order[positions]))
-                let done = step.run(batch: batch, globalRows: schedule.globalRows(step: s),
+                var share: BatchPool.Pooled?
+                if let pool = step.pool {
+                    if s - pooledFrom >= pooled.count {
+                        var clock = PhaseClock()
+                        pooled = pool.pool((s..<min(schedule.steps, s + stepsPerExchange)).map(ownRows))
+                        pooledFrom = s
+                        step.timings.communication += clock.lap()
+                    }
+                    share = pooled[s - pooledFrom]
+                }
+                let done = step.run(batch: share?.batch ?? ownRows(step: s), pooled: share,
+                                    globalRows: schedule.globalRows(step: s),
                                     rate: learningRate(epoch: epoch, step: s, stepsPerEpoch: schedule.steps))
                 squaredError += done.squaredError
                 localRows += done.rows

@@ -42,16 +42,17 @@ final class TrainingStep {
     /// Runs one step on `batch` (this rank's rows of it; may be empty) of a global batch of
     /// `globalRows` rows at learning rate `rate`. Returns Σ (reconstruction − input)² over the rows
     /// this rank computed, and their count (with lending, a lending rank computes none and a computing
-    /// rank also its lenders' rows).
-    func run(batch ownRows: FeatureMatrix, globalRows: Int, rate: Float) -> (squaredError: Double, rows: Int) {
+    /// rank also its lenders' rows). On the shared path `pooled` is this step's share of the pooled
+    /// batches (`pool.pool`, which the caller runs for several steps at once), and `batch` is unused.
+    func run(batch ownRows: FeatureMatrix, pooled: BatchPool.Pooled? = nil, globalRows: Int, rate: Float) -> (squaredError: Double, rows: Int) {
         var clock = PhaseClock()
         var batch = ownRows
         let (adam, work, store) = (context.adam, context.work, context.store)
         // Shared: every computing rank's rows and non-zeros, and the columns any rank reads, from the pool.
         var computed: [(rows: Int, nonZeros: Int)]?
         var readColumns: [Int]?
-        if let pool {
-            let pooled = pool.pool(ownRows)
+        if pool != nil {
+            guard let pooled else { preconditionFailure("the shared path's step needs its pooled batch") }
             if lends {
                 adam.beginStep(rate: rate)  // the step count stays that of every rank
                 timings.communication += clock.lap()

@@ -52,4 +52,7 @@ public protocol Communicator: AnyObject {
 public protocol PendingCollective: AnyObject {
     /// Blocks until the collective has completed on this rank.
     func wait()
+    /// Like `wait()`, but sleeps between polls (ever longer, up to 10 ms) instead of spinning: for a
+    /// rank that waits seconds while others compute, leaving them its core when ranks outnumber cores.
+    func waitSleeping()
 }

@@ -19,12 +19,17 @@ public struct RankFailure: Error, CustomStringConvertible, Sendable {
 extension Communicator {
     /// Agrees on the outcome of a stage. Every rank calls it with its own error (or nil); if any rank
     /// failed, every rank throws the same `RankFailure`, carrying the lowest failing rank's message.
-    /// Costs one small allreduce when nothing failed.
-    public func agree(stage: String, error: Error?) throws {
-        let myFlag = error == nil ? Int64.max : Int64(rank)
-        let firstFailing = allreduce(myFlag, op: .min)
-        guard firstFailing != Int64.max else { return }
-        let root = Int(firstFailing)
+    /// Costs one small allreduce when nothing failed. `sleeping`: this rank waits for it without
+    /// spinning (`PendingCollective.waitSleeping`), as a rank that waits while others compute should;
+    /// the ranks may differ in it.
+    public func agree(stage: String, error: Error?, sleeping: Bool = false) throws {
+        var flag = [error == nil ? Int64.max : Int64(rank)]
+        flag.withUnsafeMutableBufferPointer {
+            let pending = startAllreduce($0, op: .min)
+            if sleeping { pending.waitSleeping() } else { pending.wait() }
+        }
+        guard flag[0] != Int64.max else { return }
+        let root = Int(flag[0])
         let text = broadcast(error.map { describe($0) } ?? "", root: root)
         throw RankFailure(rank: root, stage: stage, message: text)
     }

@@ -63,6 +63,7 @@ public final class LocalCommunicator: Communicator {
 /// A collective that completed when it started.
 final class CompletedCollective: PendingCollective {
     func wait() {}
+    func waitSleeping() {}
 }
 
 /// The machine's host name.

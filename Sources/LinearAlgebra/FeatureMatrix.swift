@@ -11,6 +11,12 @@ public enum FeatureMatrix: Equatable, Sendable {
         switch self { case .sparse(let m): return m.cols; case .dense(let m): return m.cols }
     }
 
+    /// True for sparse counts.
+    public var isSparse: Bool {
+        if case .sparse = self { return true }
+        return false
+    }
+
     /// A `total`-row matrix of the same kind holding the rows at `indices` from row `offset` on,
     /// every other row zero (empty).
     public func padded(rows indices: [Int], at offset: Int, to total: Int) -> FeatureMatrix {

@@ -51,10 +51,8 @@ enum RunPlots {
     static func drawRawBaseline(directory: String, features: FeatureMatrix, baseline: BaselineResult, job: JobConfiguration,
                                 world: Communicator) throws {
         let all = Baselines.allGathered(features, world: world)
-        var parameters = TSNEParameters()
-        parameters.seed = UInt64(job.seed)
         Console.say("plots: t-SNE of the raw features (\(all.rows) rows × \(all.cols) columns)")
-        let map = try TSNE.fit(all, parameters: parameters, world: world, threads: BLAS.threads).embedding
+        let map = try tsne(all, seed: job.seed, world: world)
         try world.agreeing("plots: raw baseline") {
             guard world.rank == 0, let labels = baseline.labels else { return }
             let x = (0..<map.rows).map { map[$0, 0] }, y = (0..<map.rows).map { map[$0, 1] }
@@ -68,17 +66,45 @@ enum RunPlots {
     static func twoDimensional(_ codes: Matrix, embedding: Matrix, job: JobConfiguration, world: Communicator) throws -> Matrix {
         switch job.run.map {
         case .tsne:
-            var parameters = TSNEParameters()
-            parameters.seed = UInt64(job.seed)
-            Console.say("plots: t-SNE of the codes (\(codes.rows) rows, \(parameters.maxIterations) iterations)")
-            return try TSNE.fit(codes, parameters: parameters, world: world, threads: BLAS.threads).embedding
+            Console.say("plots: t-SNE of the codes (\(codes.rows) rows)")
+            return try tsne(.dense(codes), seed: job.seed, world: world)
         case .umap:
             if embedding.cols == 2 { return embedding }
             var parameters = job.umap
             parameters.components = 2
             parameters.minDist = max(parameters.minDist, 0.1)
-            return try UMAP.fit(codes: codes, parameters: parameters, world: world, threads: BLAS.threads).embedding
+            Console.say("plots: 2-d UMAP of the codes (\(codes.rows) rows)")
+            return try onOneRankPerMachine("plots: 2-d UMAP", rows: codes.rows, world: world) { leaders, threads in
+                try UMAP.fit(codes: codes, parameters: parameters, world: leaders, threads: threads).embedding
+            }
         }
+    }
+
+    /// t-SNE with scikit-learn's defaults and the run's seed, with a progress line.
+    static func tsne(_ features: FeatureMatrix, seed: UInt32, world: Communicator) throws -> Matrix {
+        var parameters = TSNEParameters()
+        parameters.seed = UInt64(seed)
+        return try onOneRankPerMachine("plots: t-SNE", rows: features.rows, world: world) { leaders, threads in
+            var line: ProgressLine?
+            let result = try TSNE.fit(features, parameters: parameters, world: leaders, threads: threads) { event in
+                guard world.rank == 0, case let .iteration(done, total, _) = event else { return }
+                if line == nil { line = ProgressLine(label: "t-SNE", total: total, unit: "iterations", enabled: Console.showsProgress) }
+                line?.update(done)
+            }
+            line?.finish(result.iterations)
+            return result.embedding
+        }
+    }
+
+    /// A map computed on one rank per machine with the threads of all its ranks, while the others
+    /// wait without taking a core (`Communicator.onOneRankPerMachine`): the pictures' maps repeat
+    /// most of their work on every rank, so oversubscribed ranks (8 on 2 cores) made them several
+    /// times slower than one process. On every rank.
+    static func onOneRankPerMachine(_ stage: String, rows: Int, world: Communicator,
+                                    _ fit: (Communicator, Int) throws -> Matrix) throws -> Matrix {
+        let threads = min(World.machineCores, BLAS.threads * world.localSize)
+        let values = try world.onOneRankPerMachine(stage, count: 2 * rows) { leaders in try fit(leaders, threads).storage }
+        return Matrix(rows: rows, cols: 2, storage: values)
     }
 
     /// `loss.png` from `history.csv` (epoch, loss, val_loss, seconds).

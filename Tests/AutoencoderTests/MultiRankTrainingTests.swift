@@ -70,6 +70,16 @@ final class MultiRankTrainingTests: XCTestCase {
         }
     }
 
+    /// The pooled rows travel several steps ahead (up to 64 steps per exchange): 2 epochs of 75
+    /// mini-batch steps (exchanges of 64 and 11 steps) at 4 ranks give the same training on the
+    /// allreduce path, which pools nothing, and on the shared path with 1, 2 and 4 computing ranks.
+    func testPooledExchangesAheadKeepEveryStepsBatch() throws {
+        let common = ["check", "--rows", "300", "--batch-size", "4", "--steps", "2"]
+        try assertSameTraining([(4, common + ["--comm", "allreduce"])]
+            + [1, 2, 4].map { (4, common + ["--comm", "shared", "--compute-ranks", "\($0)"]) },
+            name: "pooled-ahead", lossTolerance: 1e-5, parameterTolerance: 1e-4)
+    }
+
     /// Runs `ae-bench` with each case's arguments (plus `--out` and `--losses`) under mpirun and asserts
     /// that every case's per-step losses and final parameters agree with the first case's (relative);
     /// `inspect` sees each run's output.

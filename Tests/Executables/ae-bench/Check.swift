@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Train full-batch steps and write the parameters (rank 0).")
 
     @Option(help: "auto, gather, allreduce or shared.") var comm: CommunicationChoice = .auto
-    @Option(help: "Steps (each one epoch of one full batch).") var steps = 2
+    @Option(help: "Epochs (each one step of one full batch unless --batch-size is smaller).") var steps = 2
     @Flag(help: "Dense input instead of CSR.") var dense = false
     @Option(help: "Where rank 0 writes the parameters (.npy).") var out: String
     @Option(help: "Checkpoint path (written each step; read with --resume).") var checkpoint: String?
@@ -20,16 +20,18 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Adam's epsilon; one far above √v makes each step proportional to the gradient (SGD with momentum).")
     var epsilon: Float = 1e-7
     @Option(help: "Where rank 0 writes each step's training loss (.npy, one row).") var losses: String?
+    @Option(help: "Rows of the synthetic counts.") var rows = 24
+    @Option(help: "Global batch (default: all rows, one step per epoch; fewer: several steps per epoch, and each epoch's loss).")
+    var batchSize: Int?
 
     func run() throws {
         let world = World.communicator()
         BLAS.threads = 1
-        let rows = 24
         let counts = SyntheticCounts.make(rows: rows, cols: 30, meanNonZeros: 6, clusters: 3, seed: 7)
         let mine = counts.rows(RowPartition(total: rows, size: world.size).range(of: world.rank))
         var config = TrainingConfiguration(architecture: Architecture(inputWidth: 30, hidden: [16, 8], bottleneck: 3))
         config.epochs = steps
-        config.batchSize = rows
+        config.batchSize = batchSize ?? rows
         config.communication = comm
         config.checkpointPath = checkpoint
         config.resume = resume

@@ -25,6 +25,7 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "soak" {
 func check(_ condition: Bool, _ what: String) {
     if !condition { failures.append(what) }
 }
+struct PlantedFailure: Error, CustomStringConvertible { var description: String { "planted failure" } }
 
 func checkAllreduce<T: CollectiveScalar>(_ type: T.Type, _ make: (Int) -> T) {
     var values = (0..<5).map { make(rank * 10 + $0) }
@@ -93,10 +94,44 @@ if let evens {
     check(rank % 2 == 1, "subset: even rank \(rank) left out")
 }
 
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+}
+func threadCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+}
+
+// one rank per machine computes while the others wait asleep: they get its values, having waited for
+// its 0.3 s of work and used little CPU doing so; a failure there reaches every rank
+world.barrier()
+let waitStart = monotonicSeconds(), cpuStart = threadCPUSeconds()
+let computed = try? world.onOneRankPerMachine("check one per machine", count: 3) { leaders -> [Float] in
+    usleep(300_000)
+    return [Float(leaders.size), 2, Float(leaders.allreduce(Int64(leaders.rank + 1), op: .sum))]
+}
+let (waited, spent) = (monotonicSeconds() - waitStart, threadCPUSeconds() - cpuStart)
+if world.localRank != 0 {
+    check(waited >= 0.25, "one rank per machine: a waiting rank returned after \(waited) s, before the 0.3 s of work")
+    check(spent < 0.5 * waited, "one rank per machine: a waiting rank used \(spent) s of CPU in a \(waited) s wait")
+}
+let machines = world.allreduce(world.localRank == 0 ? 1 : 0, op: .sum)
+check(computed == [Float(machines), 2, Float(machines * (machines + 1) / 2)], "one rank per machine: \(String(describing: computed))")
+do {
+    _ = try world.onOneRankPerMachine("check one per machine", count: 1) { _ -> [Int32] in throw PlantedFailure() }
+    check(false, "one rank per machine: a failure of the computing rank was not reported")
+} catch let failure as RankFailure {
+    check(failure.rank == 0 && failure.message == "planted failure", "one rank per machine: \(failure)")
+} catch {
+    check(false, "one rank per machine: \(error)")
+}
+
 // failure agreement: every rank must see the same RankFailure
 let failRank = CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "fail-rank"
     ? Int(CommandLine.arguments[2]) : nil
-struct PlantedFailure: Error, CustomStringConvertible { var description: String { "planted failure" } }
 do {
     try world.agreeing("check stage") {
         if rank == failRank { throw PlantedFailure() }
