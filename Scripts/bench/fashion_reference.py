@@ -11,6 +11,9 @@ given epoch count, for the equal-epochs comparison with `n2d-mpi run --preset fa
       GaussianMixture(10, covariance_type="full") and KMeans(10). Writes codes.npy, umap.npy and
       labels.csv (n2d-mpi's columns) into DIR and prints one JSON object: seconds per stage, epochs,
       final loss, and the quality that pipeline_reference.py's `measure` gives for DIR.
+  cross --codes CODES.npy [--embedding UMAP.npy] [--seed 0]
+      The halves crossed, to find which half a quality gap comes from: umap-learn + the mixture and
+      KMeans on either side's codes, and the mixture and KMeans alone on either side's embedding.
 """
 import argparse
 import gzip
@@ -24,7 +27,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pipeline_reference import Laps, measure_dir, save_run, versions  # noqa: E402
+from pipeline_reference import Laps, accuracy, measure_dir, save_run, versions  # noqa: E402
 
 PARTS = ("train", "t10k")
 
@@ -88,6 +91,33 @@ def run(a):
     return report
 
 
+def cross(a):
+    """The halves of the two pipelines crossed: umap-learn and scikit-learn's mixture and KMeans on
+    the given codes (either side's codes.npy), and with --embedding, the mixture and KMeans alone on
+    that embedding (either side's umap.npy). Scored against the images' labels."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import normalized_mutual_info_score as nmi
+    from sklearn.mixture import GaussianMixture
+    import umap
+
+    _, y = images(a.images_dir, a.max_rows)
+
+    def scores(embedding):
+        gmm = GaussianMixture(n_components=10, covariance_type="full", random_state=a.seed).fit(embedding).predict(embedding)
+        kmeans = KMeans(n_clusters=10, random_state=a.seed).fit_predict(embedding)
+        return {name: {"acc": accuracy(y, labels), "nmi": float(nmi(y, labels))}
+                for name, labels in (("gmm", gmm), ("kmeans", kmeans))}
+
+    report = {}
+    if a.embedding:
+        report["sklearn on the embedding"] = scores(np.load(a.embedding))
+    codes = np.load(a.codes)
+    embedding = umap.UMAP(n_neighbors=20, n_components=10, min_dist=0.0, metric="euclidean",
+                          random_state=a.seed).fit_transform(codes)
+    report["umap-learn + sklearn on the codes"] = scores(embedding)
+    return report
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -99,9 +129,15 @@ def main():
     r.add_argument("--max-rows", type=int, default=0, help="only the first N of the 70,000 images (0: all)")
     r.add_argument("--umap-parallel", action="store_true", help="unseeded umap-learn on all cores")
     r.add_argument("--verbose", action="store_true", help="Keras per-epoch lines on stderr")
+    c = commands.add_parser("cross", help="umap-learn + scikit-learn's clusterers on given codes (and embedding)")
+    c.add_argument("--codes", required=True, help="a codes.npy of either side (70,000 rows in the preset's order)")
+    c.add_argument("--embedding", help="a umap.npy of either side: also cluster it as it is")
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--images-dir", default="/usr/share/datasets/fashion-mnist")
+    c.add_argument("--max-rows", type=int, default=0)
     a = parser.parse_args()
     sys.stdout = sys.stderr  # keep stdout for the JSON: libraries print progress
-    report = run(a)
+    report = run(a) if a.command == "run" else cross(a)
     sys.stdout = sys.__stdout__
     print(json.dumps(report))
 

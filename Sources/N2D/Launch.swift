@@ -15,12 +15,15 @@ public enum Launch {
     /// - A `RankFailure` (agreed by every rank) ends every rank with exit code 1; rank 0 prints it.
     /// - Any other error is unexpected on the other ranks, which may be waiting in a collective: it is
     ///   printed with the rank and the whole job is aborted (exit code 1), so no rank waits forever.
-    public static func run(blasThreads: Int? = nil, logLevel: Logger.Level = .info, _ job: (Communicator) throws -> Void) -> Never {
+    /// `kernelNote`: say at the start when the user's `OPENBLAS_CORETYPE` holds OpenBLAS below the
+    /// CPU's best kernel (`doctor` says it in its own report instead).
+    public static func run(blasThreads: Int? = nil, logLevel: Logger.Level = .info, kernelNote: Bool = true,
+                           _ job: (Communicator) throws -> Void) -> Never {
         let world = World.communicator()
         Console.configure(world: world, level: logLevel)
         BLAS.threads = BLAS.threadsPerRank(ranksOnMachine: world.localSize, cores: World.machineCores,
                                            requested: blasThreads ?? environmentInt("N2D_BLAS_THREADS"))
-        if world.rank == 0, let held = BLASKernel.heldBack {
+        if kernelNote, world.rank == 0, let held = BLASKernel.heldBack {
             Console.say("note: OPENBLAS_CORETYPE=\(String(cString: getenv("OPENBLAS_CORETYPE"))) holds OpenBLAS to its \(held.current) kernel, below this CPU's best (\(held.best)): matrix products run at about half the speed the CPU allows (`n2d-mpi doctor` measures it). Unset the variable, or set it to \(held.best).")
         }
         do {

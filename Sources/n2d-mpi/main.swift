@@ -70,7 +70,7 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel) { world in
+        Launch.run(blasThreads: runtime.blasThreads, logLevel: runtime.logLevel, kernelNote: false) { world in
             let report = Doctor.run(world)
             if world.rank == 0 {
                 report.rankLines.forEach { print($0) }
