@@ -10,17 +10,58 @@ import UMAP
 /// `umap.npy` (and `knn.npy`, the neighbour indices, when asked) and the "embed" section of
 /// `metrics.json`; it shows the kNN method, the initialisation and a progress line.
 public enum EmbedStage {
-    /// Runs the stage on `codes` (whole on every rank); a collective. Returns the UMAP result
-    /// (embedding complete on every rank).
+    /// Runs the stage on `codes` (whole on every rank); a collective. Returns the embedding, complete
+    /// on every rank. When a machine has more ranks than cores (8 ranks on 2 cores, for training), the
+    /// UMAP runs on one rank per machine with the threads of all its ranks while the others sleep
+    /// (`Communicator.onOneRankPerMachine`): every rank would otherwise repeat the replicated parts
+    /// (graph, spectral start, the per-epoch sums) on cores it shares. The embedding depends on the
+    /// seed and the number of ranks that compute it, never on the threads.
     @discardableResult
     public static func run(codes: Matrix, parameters: UMAPParameters, outputDirectory: String, saveKNN: Bool = false,
-                           world: Communicator) throws -> UMAPResult {
+                           world: Communicator) throws -> Matrix {
         let started = Date()
         try world.agreeing("embed: parameters") { try parameters.validate(rows: codes.rows) }
-        let threads = BLAS.threads
+        var fitted: UMAPResult?
+        var knnIndices: [Int32]?
+        let embedding: Matrix
+        if world.localSize > 1 && world.localSize * BLAS.threads > World.machineCores {
+            let threads = min(World.machineCores, BLAS.threads * world.localSize)
+            if world.rank == 0 {
+                Console.say("embed: \(world.localSize) ranks share this machine's \(World.machineCores) cores: UMAP runs on one rank per machine with \(threads) threads")
+            }
+            let values = try world.onOneRankPerMachine("embed", count: codes.rows * parameters.components) { leaders in
+                let result = try fit(codes, parameters: parameters, world: leaders, threads: threads)
+                if saveKNN { knnIndices = leaders.gather(result.neighbors.indices, root: 0) }
+                fitted = result
+                return result.embedding.storage
+            }
+            embedding = Matrix(rows: codes.rows, cols: parameters.components, storage: values)
+        } else {
+            let result = try fit(codes, parameters: parameters, world: world, threads: BLAS.threads)
+            if saveKNN { knnIndices = world.gather(result.neighbors.indices, root: 0) }
+            fitted = result
+            embedding = result.embedding
+        }
+        try world.agreeing("embed: write artifacts") {
+            guard world.rank == 0, let fitted else { return }
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+            try AtomicFile.write(NPY.encode(embedding), to: outputDirectory + "/umap.npy")
+            if let knnIndices {
+                try AtomicFile.write(NPY.encode(knnIndices.map(Int64.init), shape: [codes.rows, parameters.neighbors]),
+                                     to: outputDirectory + "/knn.npy")
+            }
+            try MetricsFile.update(directory: outputDirectory, section: "embed",
+                                   value: metrics(fitted, parameters: parameters, codes: codes,
+                                                  seconds: Date().timeIntervalSince(started)))
+        }
+        return embedding
+    }
+
+    /// `UMAP.fit` over `world` with rank 0's progress on the console.
+    static func fit(_ codes: Matrix, parameters: UMAPParameters, world: Communicator, threads: Int) throws -> UMAPResult {
         let isRoot = world.rank == 0
         var layoutLine: ProgressLine?
-        let result = try UMAP.fit(codes: codes, parameters: parameters, world: world, threads: threads) { event in
+        return try UMAP.fit(codes: codes, parameters: parameters, world: world, threads: threads) { event in
             guard isRoot else { return }
             switch event {
             case let .neighbors(method, rows):
@@ -34,30 +75,15 @@ public enum EmbedStage {
                 if done == total { layoutLine?.finish() } else { layoutLine?.update(done) }
             }
         }
-        let knnIndices = saveKNN ? world.gather(result.neighbors.indices, root: 0) : nil
-        try world.agreeing("embed: write artifacts") {
-            guard isRoot else { return }
-            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-            try AtomicFile.write(NPY.encode(result.embedding), to: outputDirectory + "/umap.npy")
-            if let knnIndices {
-                try AtomicFile.write(NPY.encode(knnIndices.map(Int64.init), shape: [codes.rows, parameters.neighbors]),
-                                     to: outputDirectory + "/knn.npy")
-            }
-            try MetricsFile.update(directory: outputDirectory, section: "embed",
-                                   value: metrics(result, parameters: parameters, codes: codes, world: world, threads: threads,
-                                                  seconds: Date().timeIntervalSince(started)))
-        }
-        return result
     }
 
-    static func metrics(_ result: UMAPResult, parameters p: UMAPParameters, codes: Matrix, world: Communicator, threads: Int,
-                        seconds: Double) -> [String: Any] {
+    static func metrics(_ result: UMAPResult, parameters p: UMAPParameters, codes: Matrix, seconds: Double) -> [String: Any] {
         [
             "method": "umap", "rows": codes.rows, "input_dims": codes.cols,
             "components": p.components, "neighbors": p.neighbors, "min_dist": Double(p.minDist),
             "spread": Double(p.spread), "epochs": result.epochs, "metric": p.metric.rawValue,
             "knn": result.knnMethod.rawValue, "knn_requested": p.knn.rawValue, "initialisation": result.initialisation,
-            "seed": Int(p.seed), "ranks": world.size, "threads_per_rank": threads, "graph_edges": result.edges,
+            "seed": Int(p.seed), "ranks": result.ranks, "threads_per_rank": result.threads, "graph_edges": result.edges,
             "seconds": result.seconds.merging(["total": seconds]) { $1 },
         ]
     }

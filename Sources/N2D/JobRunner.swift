@@ -122,7 +122,7 @@ public final class JobRunner {
             say(3, "embed: UMAP to \(job.umap.components) dimensions, \(job.umap.neighbors) neighbours")
             return try timer.time("embed") {
                 try EmbedStage.run(codes: codes.matrix, parameters: job.umap, outputDirectory: directory,
-                                   saveKNN: saveKNN, world: world).embedding
+                                   saveKNN: saveKNN, world: world)
             }
         })
         return StageValue(matrix: embedding, fingerprint: fingerprint)

@@ -32,6 +32,8 @@ public struct UMAPResult {
     public var seconds: [String: Double]
     /// Edges of the pruned fuzzy graph (both directions).
     public var edges: Int
+    /// The ranks and the threads per rank that computed it.
+    public var ranks: Int, threads: Int
 }
 
 /// UMAP (McInnes, Healy & Melville) across ranks, as umap-learn computes it: kNN graph → σ/ρ and
@@ -76,7 +78,7 @@ public enum UMAP {
         }
         phases.lap("layout")
         return UMAPResult(embedding: embedding, neighbors: knn, knnMethod: method, initialisation: initialisation,
-                          epochs: epochs, seconds: phases.seconds, edges: graph.nonZeroCount)
+                          epochs: epochs, seconds: phases.seconds, edges: graph.nonZeroCount, ranks: world.size, threads: threads)
     }
 
     /// The pruned fuzzy graph of all N rows, the same on every rank: σ/ρ and memberships of this rank's

@@ -21,7 +21,8 @@ final class EmbedCommandTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func embed(ranks: Int, output: String, _ extra: [String]) throws -> (Matrix, [Int64]) {
+    /// `computing`: the ranks the metrics should name (default: all of them).
+    private func embed(ranks: Int, output: String, _ extra: [String], computing: Int? = nil) throws -> (Matrix, [Int64]) {
         let out = directory.appendingPathComponent(output).path
         let result = try ProcessRunner.mpirun(ranks: ranks, product: "n2d-mpi", [
             "embed", "--codes", directory.appendingPathComponent("codes.npy").path, "--output-dir", out,
@@ -35,7 +36,7 @@ final class EmbedCommandTests: XCTestCase {
         let knn = knnBytes.dropFirst(header.dataOffset).withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json"))) as? [String: Any]
         let section = try XCTUnwrap(metrics?["embed"] as? [String: Any])
-        XCTAssertEqual(section["ranks"] as? Int, ranks)
+        XCTAssertEqual(section["ranks"] as? Int, computing ?? ranks)
         XCTAssertNotNil((section["seconds"] as? [String: Any])?["layout"])
         return (embedding, knn)
     }
@@ -52,6 +53,15 @@ final class EmbedCommandTests: XCTestCase {
         XCTAssertEqual(t1, t2, accuracy: 0.01)
         let (again, _) = try embed(ranks: 2, output: "np2-again", [])
         XCTAssertEqual(again, double, "a fixed seed and rank count reproduce the embedding")
+    }
+
+    func testMoreRanksThanCoresEmbedOnOneRankPerMachineAsOneProcessDoes() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard cores <= 7 else { throw XCTSkip("needs more ranks than cores; this machine has \(cores) cores") }
+        let (single, singleKNN) = try embed(ranks: 1, output: "one", [])
+        let (crowded, crowdedKNN) = try embed(ranks: cores + 1, output: "crowded", [], computing: 1)
+        XCTAssertEqual(crowdedKNN, singleKNN)
+        XCTAssertEqual(crowded, single, "one computing rank with the machine's threads lays out as one process")
     }
 
     func testApproximateKNNOnTwoRanksRecallsTheExactGraph() throws {
