@@ -14,6 +14,12 @@ given epoch count, for the equal-epochs comparison with `n2d-mpi run --preset fa
   cross --codes CODES.npy [--embedding UMAP.npy] [--seed 0]
       The halves crossed, to find which half a quality gap comes from: umap-learn + the mixture and
       KMeans on either side's codes, and the mixture and KMeans alone on either side's embedding.
+  layout-quality EMBEDDING.npy... [--mixture-seeds 8]
+      The quality of embeddings with the clusterers' own seed spread taken out, to compare UMAP
+      layouts: per embedding the full-covariance mixture's median (and range) of ACC and NMI over
+      seeds 0..N-1, and KMeans' ACC and NMI with 10 initialisations. One JSON object per embedding.
+  umap --codes CODES.npy --seed S --out UMAP.npy
+      umap-learn, seeded, with the preset's settings (20 neighbours → 10, min_dist 0).
 """
 import argparse
 import gzip
@@ -98,7 +104,6 @@ def cross(a):
     from sklearn.cluster import KMeans
     from sklearn.metrics import normalized_mutual_info_score as nmi
     from sklearn.mixture import GaussianMixture
-    import umap
 
     _, y = images(a.images_dir, a.max_rows)
 
@@ -111,11 +116,37 @@ def cross(a):
     report = {}
     if a.embedding:
         report["sklearn on the embedding"] = scores(np.load(a.embedding))
-    codes = np.load(a.codes)
-    embedding = umap.UMAP(n_neighbors=20, n_components=10, min_dist=0.0, metric="euclidean",
-                          random_state=a.seed).fit_transform(codes)
+    embedding = learn_umap(np.load(a.codes), a.seed)
     report["umap-learn + sklearn on the codes"] = scores(embedding)
     return report
+
+
+def learn_umap(codes, seed):
+    import umap
+    return umap.UMAP(n_neighbors=20, n_components=10, min_dist=0.0, metric="euclidean",
+                     random_state=seed).fit_transform(codes).astype(np.float32)
+
+
+def layout_quality(a):
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import normalized_mutual_info_score as nmi
+    from sklearn.mixture import GaussianMixture
+
+    _, y = images(a.images_dir, a.max_rows)
+    for path in a.embeddings:
+        embedding = np.load(path)
+        acc, nmis = [], []
+        for seed in range(a.mixture_seeds):
+            labels = GaussianMixture(n_components=10, covariance_type="full", random_state=seed).fit(embedding).predict(embedding)
+            acc.append(accuracy(y, labels))
+            nmis.append(float(nmi(y, labels)))
+        kmeans = KMeans(n_clusters=10, n_init=10, random_state=0).fit_predict(embedding)
+        sys.__stdout__.write(json.dumps({
+            "embedding": path, "gmm_acc_median": float(np.median(acc)), "gmm_acc_range": [min(acc), max(acc)],
+            "gmm_nmi_median": float(np.median(nmis)), "gmm_nmi_range": [min(nmis), max(nmis)],
+            "kmeans_acc": accuracy(y, kmeans), "kmeans_nmi": float(nmi(y, kmeans))}) + "\n")
+        sys.__stdout__.flush()
+    return None
 
 
 def main():
@@ -135,11 +166,25 @@ def main():
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--images-dir", default="/usr/share/datasets/fashion-mnist")
     c.add_argument("--max-rows", type=int, default=0)
+    q = commands.add_parser("layout-quality", help="mixture over seeds and KMeans on given embeddings")
+    q.add_argument("embeddings", nargs="+")
+    q.add_argument("--mixture-seeds", type=int, default=8)
+    q.add_argument("--images-dir", default="/usr/share/datasets/fashion-mnist")
+    q.add_argument("--max-rows", type=int, default=0)
+    u = commands.add_parser("umap", help="umap-learn, seeded, with the preset's settings")
+    u.add_argument("--codes", required=True)
+    u.add_argument("--seed", type=int, required=True)
+    u.add_argument("--out", required=True)
     a = parser.parse_args()
     sys.stdout = sys.stderr  # keep stdout for the JSON: libraries print progress
-    report = run(a) if a.command == "run" else cross(a)
+    if a.command == "umap":
+        np.save(a.out, learn_umap(np.load(a.codes), a.seed))
+        report = {"out": a.out, "seed": a.seed}
+    else:
+        report = {"run": run, "cross": cross, "layout-quality": layout_quality}[a.command](a)
     sys.stdout = sys.__stdout__
-    print(json.dumps(report))
+    if report is not None:
+        print(json.dumps(report))
 
 
 if __name__ == "__main__":
