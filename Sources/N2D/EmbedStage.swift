@@ -24,8 +24,8 @@ public enum EmbedStage {
         var fitted: UMAPResult?
         var knnIndices: [Int32]?
         let embedding: Matrix
-        if world.localSize > 1 && world.localSize * BLAS.threads > World.machineCores {
-            let threads = min(World.machineCores, BLAS.threads * world.localSize)
+        if MachineShare.isCrowded(world) {
+            let threads = MachineShare.threads(world)
             if world.rank == 0 {
                 Console.say("embed: \(world.localSize) ranks share this machine's \(World.machineCores) cores: UMAP runs on one rank per machine with \(threads) threads")
             }

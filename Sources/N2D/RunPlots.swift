@@ -102,7 +102,7 @@ enum RunPlots {
     /// times slower than one process. On every rank.
     static func onOneRankPerMachine(_ stage: String, rows: Int, world: Communicator,
                                     _ fit: (Communicator, Int) throws -> Matrix) throws -> Matrix {
-        let threads = min(World.machineCores, BLAS.threads * world.localSize)
+        let threads = MachineShare.threads(world)
         let values = try world.onOneRankPerMachine(stage, count: 2 * rows) { leaders in try fit(leaders, threads).storage }
         return Matrix(rows: rows, cols: 2, storage: values)
     }
