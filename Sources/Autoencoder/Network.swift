@@ -1,4 +1,5 @@
 import LinearAlgebra
+import CKernels
 
 /// Scratch space for forward and backward passes over up to `capacity` rows: each layer's output
 /// (`activations[l + 1]`, after ReLU where the layer has one), each layer's error at its
@@ -139,8 +140,8 @@ enum Network {
             splitSgemm(threads: work.threads, .none, .transposed, m: rows, n: inW, k: outW, a: work.deltas[l].pointer, lda: outW,
                        b: p + arch.weightOffset(l), ldb: outW, c: below, ldc: inW)
             if !arch.isLinear(l - 1) {
-                let a = work.activations[l].pointer
-                for k in 0..<rows * inW where a[k] <= 0 { below[k] = 0 }
+                // In C: Swift's loop kept a branch per element (9% of a Fashion-MNIST step).
+                ck_relu_mask(below, work.activations[l].pointer, rows * inW)
             }
         }
         layerDone(0)

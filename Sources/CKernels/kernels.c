@@ -133,3 +133,19 @@ double ck_multiply_add_peak(long rounds, int *width) {
     sink = s;
     return flops;
 }
+
+/* Eight lanes at a time with an explicit bit mask: written as a scalar select, clang turned it back
+   into a conditional store and kept it scalar. */
+void ck_relu_mask(float *restrict delta, const float *restrict activation, ptrdiff_t count) {
+    ptrdiff_t k = 0;
+    for (; k + 8 <= count; k += 8) {
+        const i8 dead = load8(activation + k) <= 0.0f;
+        f8 d = load8(delta + k);
+        i8 bits;
+        memcpy(&bits, &d, sizeof bits);
+        bits &= ~dead;
+        memcpy(&d, &bits, sizeof d);
+        store8(delta + k, d);
+    }
+    for (; k < count; k++) if (activation[k] <= 0) delta[k] = 0;
+}

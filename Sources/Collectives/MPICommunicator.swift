@@ -222,7 +222,7 @@ final class MPIPendingCollective: PendingCollective {
             }
         }
         guard let watchdog else { poll(); return }
-        _ = watchdog.watch("MPI_Test (waiting for a collective)") { poll() }
+        watchdog.watch("MPI_Test (waiting for a collective)") { poll() }
     }
 }
 

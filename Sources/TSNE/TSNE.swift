@@ -122,7 +122,7 @@ public enum TSNE {
         var positions: [Float]
         let initialisation: String
         switch (input, parameters.initialisation) {
-        case (.dense(let m), .pca), (.dense(let m), .auto) where m.cols >= 2:
+        case (.dense(let m), .pca) where m.cols >= 2, (.dense(let m), .auto) where m.cols >= 2:
             // Rank 0 computes it, every rank receives the same floats.
             positions = world.rank == 0 ? Initialisation.pca(m, threads: threads) : [Float](repeating: 0, count: 2 * n)
             positions.withUnsafeMutableBufferPointer { world.broadcast($0, root: 0) }
