@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures", "Collectives", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFeatures", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
-        .testTarget(name: "AutoencoderTests", dependencies: ["Randomness", "Autoencoder", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "ae-bench"]),
+        .testTarget(name: "AutoencoderTests", dependencies: ["Randomness", "Autoencoder", "CKernels", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "ae-bench"]),
         .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Randomness", "Collectives", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "UMAPTests", dependencies: ["UMAP", "Neighbors", "Randomness", "Evaluation", "Clustering", "Collectives", "LinearAlgebra",
                                                       "Storage", "TestSupport"]),

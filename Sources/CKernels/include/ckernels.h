@@ -20,8 +20,8 @@ void ck_adam_apply(float *w, float *m, float *v, const float *gradient, ptrdiff_
 double ck_multiply_add_peak(long rounds, int *width);
 
 /* ReLU's backward mask: delta[k] = 0 where activation[k] <= 0, else unchanged (NaN activations keep
-   their delta, as the comparison is false). A select over non-aliasing arrays, so it vectorises:
-   Swift's loop over two pointers it cannot prove apart stayed scalar with a branch per element. */
+   their delta, as the comparison is false), eight lanes at a time with a bit mask: Swift's loop
+   over two pointers it cannot prove apart stayed scalar with a branch per element. */
 void ck_relu_mask(float *restrict delta, const float *restrict activation, ptrdiff_t count);
 
 /* Asks the CPU to bring the cache line holding `address` closer (a hint; it never faults and changes
