@@ -25,6 +25,8 @@ public struct IsomapResult: Sendable {
     public var lanczosConverged: Bool = true
     /// The landmarks' row indices (landmark Isomap), nil for exact Isomap.
     public var landmarks: [Int]?
+    /// How new rows are placed into this embedding (`Isomap.place`).
+    public var placement: IsomapPlacement
     /// Seconds on this rank by phase: "knn" (search, gather, graph, joining), "paths" (Dijkstra),
     /// "kernel" (squares and centring, with its allreduces), "eigen" (Lanczos or landmark MDS and
     /// triangulation).
@@ -150,13 +152,19 @@ public enum Isomap {
             let scale = max(result.values[c], 0).squareRoot() * sign
             for i in 0..<n { embedding[i * components + c] = v[i] * scale }
         }
+        var weights = [Double](repeating: 0, count: components * n)
+        for c in 0..<components where result.values[c] > 0 {
+            for j in 0..<n { weights[c * n + j] = embedding[j * components + c] / result.values[c] }
+        }
+        let placement = IsomapPlacement(components: components, rows: n, weights: weights, columnMeans: columnMeans)
         phases.lap("eigen")
         let eigenSquares = result.values.reduce(0) { $0 + $1 * $1 }
         let error = max(frobenius - eigenSquares, 0).squareRoot() / Double(n)
         return IsomapResult(embedding: embedding, rows: n, components: components, eigenvalues: result.values,
                             reconstructionError: error, graphComponents: graphComponents,
                             lanczosCycles: result.cycles, lanczosProducts: result.products,
-                            lanczosConverged: result.converged, landmarks: nil, seconds: phases.seconds)
+                            lanczosConverged: result.converged, landmarks: nil, placement: placement,
+                            seconds: phases.seconds)
     }
 
     /// Bytes of D² rows the busiest rank holds for exact Isomap of `rows` rows over `ranks` ranks

@@ -86,9 +86,16 @@ extension Isomap {
             }
         }
         let embedding = world.size > 1 ? world.allgather(block) : block
+        // The same triangulation for new rows: L♯ on the landmarks' columns, 0 elsewhere.
+        var weights = [Double](repeating: 0, count: components * n), columnMeans = [Double](repeating: 0, count: n)
+        for (a, row) in chosen.enumerated() {
+            columnMeans[row] = means[a]
+            for c in 0..<components { weights[c * n + row] = pseudo[c][a] }
+        }
+        let placement = IsomapPlacement(components: components, rows: n, weights: weights, columnMeans: columnMeans)
         phases.lap("eigen")
         return IsomapResult(embedding: embedding, rows: n, components: components, eigenvalues: Array(values[0..<components]),
                             reconstructionError: .nan, graphComponents: 1, lanczosCycles: 0, lanczosProducts: 0,
-                            lanczosConverged: true, landmarks: chosen, seconds: phases.seconds)
+                            lanczosConverged: true, landmarks: chosen, placement: placement, seconds: phases.seconds)
     }
 }

@@ -46,17 +46,7 @@ struct NeighborhoodGraph {
     }
 
     /// ‖x_i − x_j‖ summed in double in coordinate order.
-    static func distance(_ points: Matrix, _ i: Int, _ j: Int) -> Double {
-        let d = points.cols
-        var s = 0.0
-        points.storage.withUnsafeBufferPointer { p in
-            for c in 0..<d {
-                let t = Double(p[i * d + c]) - Double(p[j * d + c])
-                s += t * t
-            }
-        }
-        return s.squareRoot()
-    }
+    static func distance(_ points: Matrix, _ i: Int, _ j: Int) -> Double { Isomap.distance(points, i, points, j) }
 
     /// Component label of every node, labels numbered in order of each component's smallest node.
     func componentLabels() -> (labels: [Int], count: Int) {

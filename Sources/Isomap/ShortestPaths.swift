@@ -174,13 +174,25 @@ final class Dijkstra {
     /// Squared geodesic distances from original row `source` to every row into `out` (original
     /// order; infinity where unreachable).
     func squaredDistances(from source: Int, into out: UnsafeMutablePointer<Double>) {
+        squaredDistances(fromSeeds: [(source, 0)], into: out)
+    }
+
+    /// Squared geodesic distances from a node outside the graph joined to the original rows of
+    /// `seeds` by edges of the given (non-negative) lengths: for every row j, the smallest over the
+    /// seeds (i, l) of l + d(i, j), squared, into `out` (original order). What a new row's placement
+    /// reads (`Isomap.place`); one seed of length 0 is a row's own distances.
+    func squaredDistances(fromSeeds seeds: [(row: Int, length: Double)], into out: UnsafeMutablePointer<Double>) {
         let n = graph.count
         let dist = distance
         dist.update(repeating: .infinity, count: n)
-        let start = graph.position[source]
-        dist[Int(start)] = 0
         queue.removeAll()
-        queue.push(0, start)
+        for (row, length) in seeds {
+            let start = graph.position[row]
+            if length < dist[Int(start)] {
+                dist[Int(start)] = length
+                queue.push(length, start)
+            }
+        }
         graph.offsets.withUnsafeBufferPointer { offsets in
         graph.targets.withUnsafeBufferPointer { targets in
         graph.weights.withUnsafeBufferPointer { weights in

@@ -115,6 +115,7 @@ public enum EmbedStage {
             guard world.rank == 0 else { return }
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
             try AtomicFile.write(NPY.encode(embedding), to: outputDirectory + "/umap.npy")
+            try writePlacement(result.placement, directory: outputDirectory)
             var section: [String: Any] = [
                 "method": "isomap", "rows": codes.rows, "input_dims": codes.cols, "components": settings.components,
                 "neighbors": settings.neighbors, "eigenvalues": result.eigenvalues, "graph_components": result.graphComponents,
@@ -126,6 +127,31 @@ public enum EmbedStage {
             try MetricsFile.update(directory: outputDirectory, section: "embed", value: section)
         }
         return embedding
+    }
+
+    /// The Isomap embedding's placement of new rows (what `predict` uses), beside `umap.npy`: float64,
+    /// components × (1 + N), column 0 the offsets, columns 1… the weights of each training row.
+    public static let placementFile = "isomap-placement.npy"
+
+    static func writePlacement(_ placement: IsomapPlacement, directory: String) throws {
+        let (c, n) = (placement.components, placement.rows)
+        var table = [Double](repeating: 0, count: c * (n + 1))
+        for r in 0..<c {
+            table[r * (n + 1)] = placement.offsets[r]
+            for j in 0..<n { table[r * (n + 1) + 1 + j] = placement.weights[r * n + j] }
+        }
+        try AtomicFile.write(NPY.encode(doubles: table, shape: [c, n + 1]), to: directory + "/" + placementFile)
+    }
+
+    /// The placement `runIsomap` wrote in `directory` for an embedding of `rows` rows and `components`
+    /// columns; nil when the file is missing or belongs to another embedding.
+    static func readPlacement(directory: String, rows: Int, components: Int) -> IsomapPlacement? {
+        guard let file = try? NPY.readDoubles(path: directory + "/" + placementFile),
+              file.rows == components, file.cols == rows + 1 else { return nil }
+        let (c, width, table) = (file.rows, file.cols, file.values)
+        var weights = [Double](repeating: 0, count: c * rows)
+        for r in 0..<c { for j in 0..<rows { weights[r * rows + j] = table[r * width + 1 + j] } }
+        return IsomapPlacement(components: c, rows: rows, weights: weights, offsets: (0..<c).map { table[$0 * width] })
     }
 
     /// nil for exact Isomap, else the landmark count: the user's, or auto's choice.

@@ -1,13 +1,14 @@
 import Autoencoder
 import Clustering
 import Foundation
+import Isomap
 import LinearAlgebra
 import Storage
 
 /// Everything `n2d-mpi predict` needs to place new rows into a run's embedding and clusters: the
 /// job's configuration (the text settings, the split), the vocabulary, the autoencoder's weights (no
 /// optimiser state), the training codes and their embedding (what the UMAP transform reads), and
-/// each fitted clusterer.
+/// each fitted clusterer; for an Isomap embedding, its placement of new rows.
 public struct N2DModel {
     public var job: JobConfiguration
     public var architecture: Architecture
@@ -21,11 +22,13 @@ public struct N2DModel {
     /// The codes of the training rows and their embedding, in row order.
     public var trainingCodes: Matrix
     public var trainingEmbedding: Matrix
+    /// How new rows are placed into an Isomap embedding (nil for UMAP, which places by its transform).
+    public var isomapPlacement: IsomapPlacement?
     public var clusters: ClusterAssignments
 
     public init(job: JobConfiguration, architecture: Architecture, parameters: [Float], vocabulary: [String]?,
                 labelNames: [String], inputRows: Int, trainingCodes: Matrix, trainingEmbedding: Matrix,
-                clusters: ClusterAssignments) {
+                isomapPlacement: IsomapPlacement? = nil, clusters: ClusterAssignments) {
         self.job = job
         self.architecture = architecture
         self.parameters = parameters
@@ -34,6 +37,7 @@ public struct N2DModel {
         self.inputRows = inputRows
         self.trainingCodes = trainingCodes
         self.trainingEmbedding = trainingEmbedding
+        self.isomapPlacement = isomapPlacement
         self.clusters = clusters
     }
 
@@ -95,6 +99,10 @@ public enum ModelFile {
         add("umap.training_codes", "f32", [model.trainingCodes.rows, model.trainingCodes.cols], bytes(model.trainingCodes.storage))
         add("umap.training_embedding", "f32", [model.trainingEmbedding.rows, model.trainingEmbedding.cols],
             bytes(model.trainingEmbedding.storage))
+        if let placement = model.isomapPlacement {
+            add("isomap.weights", "f64", [placement.components, placement.rows], bytes(placement.weights))
+            add("isomap.offsets", "f64", [placement.components], bytes(placement.offsets))
+        }
         if let kmeans = model.clusters.kmeans {
             add("kmeans.centroids", "f32", [kmeans.centroids.rows, kmeans.centroids.cols], bytes(kmeans.centroids.storage))
         }
@@ -214,9 +222,18 @@ public enum ModelFile {
         guard codes.rows == embedding.rows, codes.cols == header.architecture.bottleneck else {
             throw fail("its training codes (\(codes.rows) × \(codes.cols)) do not match its embedding (\(embedding.rows) rows) or its bottleneck (\(header.architecture.bottleneck))")
         }
+        var placement: IsomapPlacement?
+        if sections["isomap.weights"] != nil {
+            let (s, _) = try section("isomap.weights")
+            let offsets = try doubles("isomap.offsets")
+            guard s.shape.count == 2, s.shape[0] == offsets.count, s.shape[0] == embedding.cols, s.shape[1] == codes.rows else {
+                throw fail("its Isomap placement (\(s.shape)) does not match its embedding (\(embedding.rows) × \(embedding.cols))")
+            }
+            placement = IsomapPlacement(components: s.shape[0], rows: s.shape[1], weights: try doubles("isomap.weights"), offsets: offsets)
+        }
         return N2DModel(job: header.job, architecture: header.architecture, parameters: parameters, vocabulary: vocabulary,
                         labelNames: header.labelNames, inputRows: header.inputRows, trainingCodes: codes,
-                        trainingEmbedding: embedding, clusters: clusters)
+                        trainingEmbedding: embedding, isomapPlacement: placement, clusters: clusters)
     }
 
     /// What a model holds, for `n2d-mpi model info`.
@@ -227,7 +244,10 @@ public enum ModelFile {
             "  made by: n2d-mpi \(job.preset.rawValue) preset, seed \(job.seed), input \(job.data.inputName) (\(model.inputRows) rows, test share \(job.data.testSize))",
             "  features: " + (model.vocabulary.map { "\($0.count) terms (bag of words)" } ?? "\(model.architecture.inputWidth) columns"),
             "  autoencoder: \(model.architecture), \(model.parameters.count) parameters, \(job.training.epochs) epochs",
-            "  embedding: UMAP \(model.trainingCodes.rows) training rows, \(u.neighbors) neighbours → \(model.trainingEmbedding.cols) dimensions (min_dist \(u.minDist))",
+            job.manifold == .umap
+                ? "  embedding: UMAP \(model.trainingCodes.rows) training rows, \(u.neighbors) neighbours → \(model.trainingEmbedding.cols) dimensions (min_dist \(u.minDist))"
+                : "  embedding: Isomap \(model.trainingCodes.rows) training rows, \(job.isomap.neighbors) neighbours → \(model.trainingEmbedding.cols) dimensions"
+                  + (model.isomapPlacement == nil ? " (no placement: predict cannot use it)" : ""),
         ]
         if let k = model.clusters.kmeans { lines.append("  kmeans: \(k.centroids.rows) centroids") }
         if let g = model.clusters.mixture { lines.append("  gmm: \(g.components) full-covariance components") }

@@ -1,6 +1,7 @@
 import Autoencoder
 import Collectives
 import Foundation
+import Isomap
 import LinearAlgebra
 import Storage
 
@@ -43,10 +44,18 @@ public enum Pipeline {
         let clusterReport = try runner.cluster(embedding, truth: truth, sourceIDs: sourceIDs)
         try world.agreeing("write \(ModelFile.name)") {
             guard world.rank == 0, let autoencoder = runner.autoencoder else { return }
+            var placement: IsomapPlacement?
+            if job.manifold == .isomap {
+                placement = EmbedStage.readPlacement(directory: job.outputDirectory, rows: embedding.matrix.rows,
+                                                     components: embedding.matrix.cols)
+                if placement == nil {
+                    Console.say("warning: \(EmbedStage.placementFile) is missing or made for another embedding; \(ModelFile.name) is written without it and predict will refuse it (run with --force to embed again)")
+                }
+            }
             let model = N2DModel(job: job, architecture: autoencoder.architecture, parameters: autoencoder.parameters,
                                  vocabulary: data.shard.vocabulary?.terms, labelNames: data.shard.labelNames,
                                  inputRows: data.shard.inputRows, trainingCodes: codes.matrix, trainingEmbedding: embedding.matrix,
-                                 clusters: clusterReport.assignments)
+                                 isomapPlacement: placement, clusters: clusterReport.assignments)
             try AtomicFile.write(try ModelFile.encode(model), to: job.outputDirectory + "/" + ModelFile.name)
         }
 

@@ -3,6 +3,7 @@ import Collectives
 import Datasets
 import Evaluation
 import Foundation
+import Isomap
 import LinearAlgebra
 import Storage
 import TextFeatures
@@ -10,7 +11,8 @@ import UMAP
 
 /// `n2d-mpi predict`: new rows into a model's embedding and clusters. Each rank places its own block
 /// of the rows against the whole model (vectorize with the stored vocabulary → encode → UMAP
-/// transform → nearest centroid, mixture responsibilities, nearest core point); rank 0 gathers them
+/// transform, or Isomap's placement → nearest centroid, mixture responsibilities, nearest core
+/// point); rank 0 gathers them
 /// in row order and writes `labels.csv`, `codes.npy`, `umap.npy` and the "predict" section of
 /// `metrics.json`. Rows are placed independently of each other, so the files are the same bytes at
 /// any rank count. Nothing is written when anything fails.
@@ -45,8 +47,8 @@ public enum PredictStage {
         var timer = StageTimer()
         let started = Date()
         let model = try timer.time("model") { try broadcastModel(from: options.modelDirectory, world: world) }
-        guard model.job.manifold == .umap else {
-            throw RankFailure(rank: 0, stage: "predict", message: "the model's embedding is \(model.job.manifold.rawValue): predict places new rows into UMAP embeddings only (Isomap's out-of-sample extension is not built yet); run with --manifold umap for a model predict can use")
+        if model.job.manifold == .isomap, model.isomapPlacement == nil {
+            throw RankFailure(rank: 0, stage: "predict", message: "the model's Isomap embedding holds no placement of new rows (\(EmbedStage.placementFile) was missing when it was written, or an older n2d-mpi wrote it); run the job again with --force to make a model predict can use")
         }
         var spec = model.job.data
         if let input = options.input, [input] != spec.paths {
@@ -61,8 +63,15 @@ public enum PredictStage {
                                  modelInputRows: model.inputRows, world: world)
         }
         let codes = timer.time("encode") { model.autoencoder.encode(rows.features, firstRow: rows.rows.lowerBound, threads: options.threads) }
-        let embedding = timer.time("transform") {
-            transform(codes, rows: rows, model: model, threads: options.threads, world: world)
+        let embedding = try timer.time("transform") { () throws -> Matrix in
+            guard let placement = model.isomapPlacement else {
+                return transform(codes, rows: rows, model: model, threads: options.threads, world: world)
+            }
+            let placed = try world.agreeing("predict: Isomap placement") {
+                try Isomap.place(codes, training: model.trainingCodes, neighbors: model.job.isomap.neighbors, placement: placement,
+                                 world: world, threads: options.threads)
+            }
+            return Matrix(rows: codes.rows, cols: placement.components, storage: placed.map { Float($0) })
         }
         let placed = try timer.time("assign") { try assign(embedding, model: model) }
 

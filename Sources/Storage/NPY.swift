@@ -18,6 +18,33 @@ public enum NPY {
         return encode(shape: shape, descr: "<i8", payload: values.withUnsafeBytes { Array($0) })
     }
 
+    /// Encodes a 1-d or 2-d float64 array.
+    public static func encode(doubles values: [Double], shape: [Int]) -> [UInt8] {
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
+        return encode(shape: shape, descr: "<f8", payload: values.withUnsafeBytes { Array($0) })
+    }
+
+    /// Reads a 2-d float64 array without rounding (what `encode(doubles:shape:)` wrote):
+    /// its rows, columns and values in C order. Errors name the file.
+    public static func readDoubles(path: String) throws -> (rows: Int, cols: Int, values: [Double]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(path: path, problem: "cannot read the file (missing or unreadable)")
+        }
+        let bytes = Array(data)
+        let header = try parseHeader(bytes, path: path)
+        guard header.descr == "<f8", !header.fortranOrder, header.shape.count == 2 else {
+            throw FileError(path: path, problem: "expected a 2-d little-endian float64 array in C order, found '\(header.descr)' of shape \(header.shape)")
+        }
+        let count = header.shape[0] * header.shape[1]
+        guard bytes.count - header.dataOffset >= count * 8 else {
+            throw FileError(path: path, problem: "truncated: the header announces \(header.shape[0])×\(header.shape[1]) values but the file holds \((bytes.count - header.dataOffset) / 8)")
+        }
+        let values = bytes.withUnsafeBytes { raw in
+            (0..<count).map { raw.loadUnaligned(fromByteOffset: header.dataOffset + $0 * 8, as: Double.self) }
+        }
+        return (header.shape[0], header.shape[1], values)
+    }
+
     private static func encode(shape: [Int], descr: String, payload: [UInt8]) -> [UInt8] {
         let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"

@@ -1,9 +1,10 @@
 import Foundation
+import Storage
 import TestSupport
 import XCTest
 
-/// `--manifold isomap` runs the embed stage with Isomap (the tutorial's alternative to UMAP), and
-/// `--map` chooses what the pictures are drawn on.
+/// `--manifold isomap` runs the embed stage with Isomap (the tutorial's alternative to UMAP), predict
+/// places new rows into it, and `--map` chooses what the pictures are drawn on.
 final class ManifoldChoiceTests: XCTestCase {
     private func embedSection(_ directory: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/metrics.json"))
@@ -11,7 +12,7 @@ final class ManifoldChoiceTests: XCTestCase {
         return try XCTUnwrap(metrics["embed"] as? [String: Any])
     }
 
-    func testIsomapEmbedsSwitchingRecomputesAndPredictSaysItCannotPlaceIntoIsomap() throws {
+    func testIsomapEmbedsPredictPlacesIntoItAndSwitchingRecomputes() throws {
         let dir = TestPaths.temporaryDirectory("isomap-run").path
         let base = ["run", "--input", TestPaths.imdbCSV.path, "--max-rows", "1200", "--epochs", "1", "--hidden", "64,32",
                     "--map", "umap", "--umap-epochs", "50", "--output-dir", dir]
@@ -24,10 +25,29 @@ final class ManifoldChoiceTests: XCTestCase {
         XCTAssertEqual((section["eigenvalues"] as? [Double])?.count, 5)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/map_kmeans.png"))
 
-        let refused = try ProcessRunner.run(TestPaths.product("n2d-mpi").path,
-                                            ["predict", "--model", dir, "--split", "test", "--output-dir", dir + "/p"])
-        XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("predict places new rows into UMAP embeddings only"), refused.stderr)
+        // predict places new rows into the Isomap embedding: the same bytes at np 1 and np 2, and the
+        // training rows land on (nearly: re-encoded codes) their own coordinates.
+        let product = TestPaths.product("n2d-mpi").path
+        let one = try ProcessRunner.run(product, ["predict", "--model", dir, "--split", "test", "--output-dir", dir + "/p1"], timeout: 300)
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let two = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi",
+                                           ["predict", "--model", dir, "--split", "test", "--output-dir", dir + "/p2"], timeout: 300)
+        XCTAssertEqual(two.status, 0, two.stderr)
+        let placed = try NPY.readMatrix(path: dir + "/p1/umap.npy")
+        XCTAssertEqual(placed.rows, 600)
+        XCTAssertEqual(placed.cols, 5)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/p1/umap.npy")),
+                       try Data(contentsOf: URL(fileURLWithPath: dir + "/p2/umap.npy")), "np 1 and np 2 place alike")
+        let train = try ProcessRunner.run(product, ["predict", "--model", dir, "--split", "train", "--output-dir", dir + "/pt"], timeout: 300)
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let own = try NPY.readMatrix(path: dir + "/umap.npy"), again = try NPY.readMatrix(path: dir + "/pt/umap.npy")
+        XCTAssertEqual(again.rows, own.rows)
+        for c in 0..<own.cols {
+            let column = (0..<own.rows).map { own.storage[$0 * own.cols + c] }
+            let range = column.max()! - column.min()!
+            let worst = (0..<own.rows).map { abs(again.storage[$0 * own.cols + c] - column[$0]) }.max()!
+            XCTAssertLessThanOrEqual(worst, 1e-3 * range, "component \(c): training rows placed against their coordinates")
+        }
 
         let umap = try ProcessRunner.run(TestPaths.product("n2d-mpi").path, base, timeout: 300)
         XCTAssertEqual(umap.status, 0, umap.stderr)
