@@ -219,9 +219,8 @@ public enum Isomap {
                 for r in items {
                     let i = mine.lowerBound + r
                     let candidates = block.indices[r * spare..<(r + 1) * spare].map(Int.init).filter { $0 != i && $0 >= 0 }
-                    let ranked = candidates.map { (NeighborhoodGraph.distance(points, i, $0), $0) }
-                        .sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-                    for c in 0..<neighbors { out[r * neighbors + c] = Int32(ranked[c].1) }
+                    let ranked = nearest(points, i, among: candidates, of: points, k: neighbors)
+                    for c in 0..<neighbors { out[r * neighbors + c] = Int32(ranked[c].row) }
                 }
             }
         }

@@ -81,12 +81,8 @@ extension Isomap {
                                 state: { (Dijkstra(graph: paths), [Double](repeating: 0, count: n)) }) { state, items in
                 let dijkstra = state.0
                 for r in items {
-                    var ranked: [(row: Int, length: Double)] = []
-                    for j in candidates[r * spare..<(r + 1) * spare] {
-                        ranked.append((row: Int(j), length: distance(queries, r, training, Int(j))))
-                    }
-                    ranked.sort { $0.length < $1.length || ($0.length == $1.length && $0.row < $1.row) }
-                    let seeds = Array(ranked.prefix(neighbors))
+                    let seeds = nearest(queries, r, among: candidates[r * spare..<(r + 1) * spare].map(Int.init), of: training,
+                                        k: neighbors)
                     state.1.withUnsafeMutableBufferPointer { row in
                         dijkstra.squaredDistances(fromSeeds: seeds, into: row.baseAddress!)
                         placement.place(row.baseAddress!, into: result.baseAddress! + r * c)
@@ -95,6 +91,16 @@ extension Isomap {
             }
         }
         return out
+    }
+
+    /// The `k` of `candidates` (rows of `b`) nearest to row `i` of `a` by their double distances, ties
+    /// by index: how both the fit's graph and a query's seeds re-rank the float search's candidates.
+    static func nearest(_ a: Matrix, _ i: Int, among candidates: [Int], of b: Matrix, k: Int) -> [(row: Int, length: Double)] {
+        var ranked: [(row: Int, length: Double)] = []
+        ranked.reserveCapacity(candidates.count)
+        for j in candidates { ranked.append((row: j, length: distance(a, i, b, j))) }
+        ranked.sort { $0.length < $1.length || ($0.length == $1.length && $0.row < $1.row) }
+        return Array(ranked.prefix(k))
     }
 
     /// ‖a_i − b_j‖ summed in double in coordinate order.

@@ -49,6 +49,19 @@ final class ManifoldChoiceTests: XCTestCase {
             XCTAssertLessThanOrEqual(worst, 1e-3 * range, "component \(c): training rows placed against their coordinates")
         }
 
+        // Without isomap-placement.npy (an older run's directory), the model is written without the
+        // placement, with a warning, and predict refuses it, saying how to make one it can use.
+        try FileManager.default.removeItem(atPath: dir + "/isomap-placement.npy")
+        let stale = try ProcessRunner.mpirun(ranks: 2, product: "n2d-mpi", base + ["--manifold", "isomap", "--isomap-neighbors", "15"],
+                                             timeout: 300)
+        XCTAssertEqual(stale.status, 0, stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("embed: skipped"), stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("isomap-placement.npy is missing"), stale.stderr)
+        let refused = try ProcessRunner.run(product, ["predict", "--model", dir, "--split", "test", "--output-dir", dir + "/pr"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("holds no placement of new rows") && refused.stderr.contains("--force"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/pr/umap.npy"), "a refused predict writes nothing")
+
         let umap = try ProcessRunner.run(TestPaths.product("n2d-mpi").path, base, timeout: 300)
         XCTAssertEqual(umap.status, 0, umap.stderr)
         XCTAssertTrue(umap.stderr.contains("train: skipped"), umap.stderr)
