@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Neighbors", "Clustering", "Randomness"], exclude: readme),
         .target(name: "Plotting", dependencies: ["CZlib", "Randomness"], exclude: readme),
         .target(name: "TSNE", dependencies: ["Neighbors", "Randomness", "LinearAlgebra", "Collectives"], exclude: readme),
-        .target(name: "Isomap", dependencies: ["Collectives", "LinearAlgebra", "Neighbors", "Randomness"], exclude: readme),
+        .target(name: "Isomap", dependencies: ["CKernels", "Collectives", "LinearAlgebra", "Neighbors", "Randomness"], exclude: readme),
 
         // MARK: C glue: Open MPI, OpenBLAS and zlib as system libraries, and the C the Swift needs.
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
@@ -91,7 +91,7 @@ let package = Package(
                                                       "Storage", "TestSupport"]),
         .testTarget(name: "ClusteringTests", dependencies: ["Randomness", "Clustering", "Evaluation", "Collectives", "LinearAlgebra", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Randomness", "Evaluation", "TestSupport"]),
-        .testTarget(name: "IsomapTests", dependencies: ["Isomap", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "isomap-check"]),
+        .testTarget(name: "IsomapTests", dependencies: ["CKernels", "Isomap", "Collectives", "LinearAlgebra", "Storage", "TestSupport", "isomap-check"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"]),
         .testTarget(name: "N2DTests", dependencies: ["N2D", "Autoencoder", "Clustering", "Collectives", "Datasets", "LinearAlgebra", "Storage", "TestSupport"],
                     exclude: ["Fixtures"]),

@@ -149,3 +149,78 @@ void ck_relu_mask(float *restrict delta, const float *restrict activation, ptrdi
     }
     for (; k < count; k++) if (activation[k] <= 0) delta[k] = 0;
 }
+
+/* Dijkstra's relaxation, vectorised: the distances of a vector of targets are gathered, compared with
+   d + weight in one instruction, and only the (rare) lanes that improve are written back one by one.
+   The targets of one adjacency list are distinct, so no two lanes write the same distance. */
+#include <immintrin.h>
+
+static inline __attribute__((always_inline)) ptrdiff_t relax_lanes(unsigned mask, double d, const int *targets,
+                                                                   const double *weights, double *dist,
+                                                                   int *improved, ptrdiff_t found) {
+    while (mask) {
+        const int lane = __builtin_ctz(mask);
+        mask &= mask - 1;
+        dist[targets[lane]] = d + weights[lane];
+        improved[found++] = targets[lane];
+    }
+    return found;
+}
+
+static ptrdiff_t relax_tail(double d, const int *targets, const double *weights, ptrdiff_t k, ptrdiff_t count,
+                            double *dist, int *improved, ptrdiff_t found) {
+    for (; k < count; k++) {
+        const double candidate = d + weights[k];
+        if (candidate < dist[targets[k]]) {
+            dist[targets[k]] = candidate;
+            improved[found++] = targets[k];
+        }
+    }
+    return found;
+}
+
+__attribute__((target("avx512f"))) static ptrdiff_t relax_avx512(double d, const int *targets, const double *weights,
+                                                                 ptrdiff_t count, double *dist, int *improved) {
+    const __m512d base = _mm512_set1_pd(d);
+    ptrdiff_t k = 0, found = 0;
+    for (; k + 8 <= count; k += 8) {
+        const __m256i index = _mm256_loadu_si256((const __m256i *)(targets + k));
+        const __m512d candidate = _mm512_add_pd(base, _mm512_loadu_pd(weights + k));
+        const __m512d current = _mm512_i32gather_pd(index, dist, 8);
+        const __mmask8 better = _mm512_cmp_pd_mask(candidate, current, _CMP_LT_OQ);
+        if (better) found = relax_lanes(better, d, targets + k, weights + k, dist, improved, found);
+    }
+    return relax_tail(d, targets, weights, k, count, dist, improved, found);
+}
+
+__attribute__((target("avx2"))) static ptrdiff_t relax_avx2(double d, const int *targets, const double *weights,
+                                                             ptrdiff_t count, double *dist, int *improved) {
+    const __m256d base = _mm256_set1_pd(d);
+    ptrdiff_t k = 0, found = 0;
+    for (; k + 4 <= count; k += 4) {
+        const __m128i index = _mm_loadu_si128((const __m128i *)(targets + k));
+        const __m256d candidate = _mm256_add_pd(base, _mm256_loadu_pd(weights + k));
+        const __m256d current = _mm256_i32gather_pd(dist, index, 8);
+        const int better = _mm256_movemask_pd(_mm256_cmp_pd(candidate, current, _CMP_LT_OQ));
+        if (better) found = relax_lanes((unsigned)better, d, targets + k, weights + k, dist, improved, found);
+    }
+    return relax_tail(d, targets, weights, k, count, dist, improved, found);
+}
+
+static ptrdiff_t relax_baseline(double d, const int *targets, const double *weights, ptrdiff_t count, double *dist,
+                                int *improved) {
+    return relax_tail(d, targets, weights, 0, count, dist, improved, 0);
+}
+
+typedef ptrdiff_t (*relax_kernel)(double, const int *, const double *, ptrdiff_t, double *, int *);
+
+ptrdiff_t ck_relax(double d, const int *targets, const double *weights, ptrdiff_t count, double *dist, int *improved) {
+    static relax_kernel chosen; /* every thread that finds it unset stores the same choice */
+    relax_kernel kernel = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (!kernel) {
+        kernel = __builtin_cpu_supports("avx512f") ? relax_avx512
+               : __builtin_cpu_supports("avx2") ? relax_avx2 : relax_baseline;
+        __atomic_store_n(&chosen, kernel, __ATOMIC_RELAXED);
+    }
+    return kernel(d, targets, weights, count, dist, improved);
+}

@@ -1,3 +1,4 @@
+import CKernels
 import LinearAlgebra
 
 /// The graph Dijkstra walks: a `NeighborhoodGraph` renumbered in breadth-first order, so that a
@@ -155,7 +156,8 @@ public final class RadixQueue {
 }
 
 /// Dijkstra's shortest paths from one source at a time over a `PathGraph`, with a `RadixQueue`
-/// (lazy deletion: an entry whose key is no longer its node's distance is skipped). One per thread;
+/// (lazy deletion: an entry whose key is no longer its node's distance is skipped) and a node's edges
+/// relaxed by `ck_relax` (its targets' distances gathered 8 or 4 at a time). One per thread;
 /// it keeps its distance row and queue between sources. The distances do not depend on the order in
 /// which equal keys are settled: each is the smallest sum, added along its path from the source, of
 /// the edges of a path.
@@ -164,12 +166,21 @@ final class Dijkstra {
     private let queue = RadixQueue()
     private let graph: PathGraph
 
+    /// The nodes one relaxation improved (room for the largest degree).
+    private let improved: UnsafeMutablePointer<Int32>
+
     init(graph: PathGraph) {
         self.graph = graph
         distance = .allocate(capacity: max(graph.count, 1))
+        var degree = 1
+        for p in 0..<graph.count { degree = max(degree, Int(graph.offsets[p + 1] - graph.offsets[p])) }
+        improved = .allocate(capacity: degree)
     }
 
-    deinit { distance.deallocate() }
+    deinit {
+        distance.deallocate()
+        improved.deallocate()
+    }
 
     /// Squared geodesic distances from original row `source` to every row into `out` (original
     /// order; infinity where unreachable).
@@ -196,18 +207,16 @@ final class Dijkstra {
         graph.offsets.withUnsafeBufferPointer { offsets in
         graph.targets.withUnsafeBufferPointer { targets in
         graph.weights.withUnsafeBufferPointer { weights in
+            let improved = self.improved
+            // A graph without edges has no base addresses, and nothing to relax.
+            let targetBase = targets.baseAddress, weightBase = weights.baseAddress
             while queue.count > 0 {
                 let (d, u32) = queue.pop()
                 let u = Int(u32)
-                guard d == dist[u] else { continue }
-                for e in Int(offsets[u])..<Int(offsets[u + 1]) {
-                    let candidate = d + weights[e]
-                    let v = Int(targets[e])
-                    if candidate < dist[v] {
-                        dist[v] = candidate
-                        queue.push(candidate, targets[e])
-                    }
-                }
+                guard d == dist[u], let targetBase, let weightBase else { continue }
+                let begin = Int(offsets[u])
+                let found = ck_relax(d, targetBase + begin, weightBase + begin, Int(offsets[u + 1]) - begin, dist, improved)
+                for i in 0..<found { queue.push(dist[Int(improved[i])], improved[i]) }
             }
         } } }
         graph.order.withUnsafeBufferPointer { order in

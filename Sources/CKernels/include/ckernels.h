@@ -29,4 +29,11 @@ void ck_relu_mask(float *restrict delta, const float *restrict activation, ptrdi
    that the random reads of a large embedding or point set overlap instead of waiting one by one. */
 static inline void ck_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
+/* One Dijkstra relaxation of a node at distance d: for each k < count, where d + weights[k] is below
+   dist[targets[k]], that distance becomes d + weights[k] and targets[k] is appended to `improved`
+   (room for `count`); returns how many were appended, in the order of the list. The targets must be
+   distinct, as an adjacency list's are. The distances gathered eight (AVX-512) or four (AVX2) at a
+   time and compared at once; the same sums and comparisons as the plain loop, so the same bits. */
+ptrdiff_t ck_relax(double d, const int *targets, const double *weights, ptrdiff_t count, double *dist, int *improved);
+
 #endif
