@@ -3,6 +3,7 @@
 #
 #   Scripts/bench/umap.sh [--codes IMDB_CODES.npy] [--repeats 3] [--work DIR] [--cores 2]
 #                         [--skip-fashion] [--skip-scale] [--scale-rows 1000000]
+#                         [--seeded] [--python-scale MINUTES]
 #
 # Datasets: "imdb" = --codes (e.g. <output-dir>/codes.npy from `n2d-mpi train`), or until real codes
 # exist a 25,000 × 10 Gaussian-mixture stand-in (10 clusters); UMAP 50 neighbours → 5 dims, min_dist 0.
@@ -13,13 +14,16 @@
 # trustworthiness (scikit-learn, k = 10, 5,000-row sample), approximate-kNN recall@k and time against
 # pynndescent (both on `--cores` threads). Scale: `n2d-mpi generate` 1,000,000 × 10 (10 curved clusters), 20 neighbours
 # → 10 dims at np 2 (time, stages, peak RSS per rank).
+# --seeded adds umap-learn seeded (random_state 13, so one thread: the issue's reference) to each
+# repeat. --python-scale M also fits umap-learn (unseeded, all --cores) on the scale matrix after its
+# numba compilation on 2,000 rows, stopped after M minutes (recorded as not finished).
 # Medians over --repeats runs; the summary is printed and saved as $WORK/summary.json.
 # Python: ${N2D_BENCH_PYTHON:-python3} with umap-learn, pynndescent, scikit-learn (Scripts/bench/setup-python.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${N2D_BENCH_PYTHON:-python3}
 REF=Scripts/bench/umap_reference.py
-CODES="" REPEATS=3 WORK=/tmp/n2d-bench-umap CORES=2 FASHION=1 SCALE=1 SCALE_ROWS=1000000
+CODES="" REPEATS=3 WORK=/tmp/n2d-bench-umap CORES=2 FASHION=1 SCALE=1 SCALE_ROWS=1000000 SEEDED=0 PYTHON_SCALE=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --codes) CODES=$2; shift 2 ;;
@@ -29,6 +33,8 @@ while [[ $# -gt 0 ]]; do
     --skip-fashion) FASHION=0; shift ;;
     --skip-scale) SCALE=0; shift ;;
     --scale-rows) SCALE_ROWS=$2; shift 2 ;;
+    --seeded) SEEDED=1; shift ;;
+    --python-scale) PYTHON_SCALE=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -88,6 +94,12 @@ for entry in "${DATASETS[@]}"; do
     record "$name" umap_learn_cold_s "$(json "$ref.json" "d['cold']")"
     record "$name" umap_learn_warm_s "$(json "$ref.json" "d['warm']")"
     record "$name" umap_learn_trustworthiness "$(json <("$PY" $REF trust --codes "$file" --embedding "$ref.npy") "d['trustworthiness']")"
+    if [[ $SEEDED == 1 ]]; then
+      echo "== $name repeat $r: umap-learn seeded" >&2
+      taskset -c "$CPUS" "$PY" $REF umap --codes "$file" --out "$ref-seeded.npy" --neighbors "$k" --components "$dims" --min-dist 0 --seeded > "$ref-seeded.json"
+      record "$name" umap_learn_seeded_warm_s "$(json "$ref-seeded.json" "d['warm']")"
+      record "$name" umap_learn_seeded_trustworthiness "$(json <("$PY" $REF trust --codes "$file" --embedding "$ref-seeded.npy") "d['trustworthiness']")"
+    fi
   done
 done
 
@@ -105,6 +117,17 @@ if [[ $SCALE == 1 ]]; then
     record scale "${s}_s" "$(json "$WORK/scale/metrics.json" "d['embed']['seconds']['$s']")"
   done
   grep peak_rss_kb "$WORK/scale.log" | awk '{print $2}' | while read -r kb; do record scale peak_rss_per_rank_mb "$((kb / 1024))"; done
+  if [[ $PYTHON_SCALE != 0 ]]; then
+    echo "== scale: umap-learn, at most $PYTHON_SCALE minutes" >&2
+    if timeout "$((PYTHON_SCALE * 60))" /usr/bin/time -f "peak_rss_kb %M" -o "$WORK/scale-umap-learn.time" taskset -c "$CPUS" \
+        "$PY" $REF umap-scale --codes "$big" --out "$WORK/scale-umap-learn.npy" --threads "$CORES" > "$WORK/scale-umap-learn.json"; then
+      record scale umap_learn_s "$(json "$WORK/scale-umap-learn.json" "d['seconds']")"
+      record scale umap_learn_peak_rss_mb "$(( $(awk '/peak_rss_kb/ {print $2}' "$WORK/scale-umap-learn.time") / 1024 ))"
+    else
+      echo "scale: umap-learn did not finish within $PYTHON_SCALE minutes" >&2
+      record scale umap_learn_unfinished_after_s "$((PYTHON_SCALE * 60))"
+    fi
+  fi
 fi
 
 "$PY" $REF summarize "$RESULTS" > "$WORK/summary.json"

@@ -12,7 +12,8 @@ struct PredictCommand: ParsableCommand {
         abstract: "Place new rows into a run's embedding and clusters, with the model the run left (model.n2d).",
         discussion: """
         Vectorizes the input with the model's vocabulary (or checks its columns), encodes it with the \
-        trained autoencoder, places it into the UMAP embedding as umap-learn's transform does, and \
+        trained autoencoder, places it into the embedding (UMAP: as umap-learn's transform does; \
+        Isomap: as scikit-learn's, one shortest-path search per row over the training graph), and \
         assigns each row: KMeans's nearest centroid, the mixture's most responsible component (and its \
         probability), DBSCAN's nearest core point within eps (else noise, -1). Writes labels.csv, \
         codes.npy, umap.npy and the "predict" section of metrics.json into --output-dir. Each rank \
