@@ -179,33 +179,36 @@ static ptrdiff_t relax_tail(double d, const int *targets, const double *weights,
     return found;
 }
 
-__attribute__((target("avx512f"))) static ptrdiff_t relax_avx512(double d, const int *targets, const double *weights,
-                                                                 ptrdiff_t count, double *dist, int *improved) {
-    const __m512d base = _mm512_set1_pd(d);
-    ptrdiff_t k = 0, found = 0;
-    for (; k + 8 <= count; k += 8) {
-        const __m256i index = _mm256_loadu_si256((const __m256i *)(targets + k));
-        const __m512d candidate = _mm512_add_pd(base, _mm512_loadu_pd(weights + k));
-        const __m512d current = _mm512_i32gather_pd(index, dist, 8);
-        const __mmask8 better = _mm512_cmp_pd_mask(candidate, current, _CMP_LT_OQ);
-        if (better) found = relax_lanes(better, d, targets + k, weights + k, dist, improved, found);
-    }
-    return relax_tail(d, targets, weights, k, count, dist, improved, found);
+/* The lanes of targets[0..<8] (AVX-512) or [0..<4] (AVX2) whose candidate d + weight is below its
+   current distance, as a bit mask. */
+__attribute__((target("avx512f"))) static inline unsigned improving8(double d, const int *targets, const double *weights,
+                                                                     const double *dist) {
+    const __m256i index = _mm256_loadu_si256((const __m256i *)targets);
+    const __m512d candidate = _mm512_add_pd(_mm512_set1_pd(d), _mm512_loadu_pd(weights));
+    return _mm512_cmp_pd_mask(candidate, _mm512_i32gather_pd(index, dist, 8), _CMP_LT_OQ);
 }
 
-__attribute__((target("avx2"))) static ptrdiff_t relax_avx2(double d, const int *targets, const double *weights,
-                                                             ptrdiff_t count, double *dist, int *improved) {
-    const __m256d base = _mm256_set1_pd(d);
-    ptrdiff_t k = 0, found = 0;
-    for (; k + 4 <= count; k += 4) {
-        const __m128i index = _mm_loadu_si128((const __m128i *)(targets + k));
-        const __m256d candidate = _mm256_add_pd(base, _mm256_loadu_pd(weights + k));
-        const __m256d current = _mm256_i32gather_pd(dist, index, 8);
-        const int better = _mm256_movemask_pd(_mm256_cmp_pd(candidate, current, _CMP_LT_OQ));
-        if (better) found = relax_lanes((unsigned)better, d, targets + k, weights + k, dist, improved, found);
-    }
-    return relax_tail(d, targets, weights, k, count, dist, improved, found);
+__attribute__((target("avx2"))) static inline unsigned improving4(double d, const int *targets, const double *weights,
+                                                                  const double *dist) {
+    const __m128i index = _mm_loadu_si128((const __m128i *)targets);
+    const __m256d candidate = _mm256_add_pd(_mm256_set1_pd(d), _mm256_loadu_pd(weights));
+    return (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(candidate, _mm256_i32gather_pd(dist, index, 8), _CMP_LT_OQ));
 }
+
+/* One relaxation per instruction set: whole vectors by IMPROVING, the tail by the plain loop. */
+#define DEFINE_RELAX(name, target, lanes, IMPROVING)                                                        \
+    target static ptrdiff_t name(double d, const int *targets, const double *weights, ptrdiff_t count,     \
+                                 double *dist, int *improved) {                                           \
+        ptrdiff_t k = 0, found = 0;                                                                       \
+        for (; k + lanes <= count; k += lanes) {                                                          \
+            const unsigned better = IMPROVING(d, targets + k, weights + k, dist);                         \
+            if (better) found = relax_lanes(better, d, targets + k, weights + k, dist, improved, found);  \
+        }                                                                                                 \
+        return relax_tail(d, targets, weights, k, count, dist, improved, found);                          \
+    }
+
+DEFINE_RELAX(relax_avx512, __attribute__((target("avx512f"))), 8, improving8)
+DEFINE_RELAX(relax_avx2, __attribute__((target("avx2"))), 4, improving4)
 
 static ptrdiff_t relax_baseline(double d, const int *targets, const double *weights, ptrdiff_t count, double *dist,
                                 int *improved) {
