@@ -150,9 +150,11 @@ void ck_relu_mask(float *restrict delta, const float *restrict activation, ptrdi
     for (; k < count; k++) if (activation[k] <= 0) delta[k] = 0;
 }
 
-/* Dijkstra's relaxation, vectorised: the distances of a vector of targets are gathered, compared with
-   d + weight in one instruction, and only the (rare) lanes that improve are written back one by one.
-   The targets of one adjacency list are distinct, so no two lanes write the same distance. */
+/* Dijkstra's relaxation, vectorised: the distances of a vector of targets are gathered and compared
+   with d + weight in one instruction. AVX-512 scatters the improving lanes back and compresses their
+   targets into `improved` with no branch (a branch per vector mispredicted often enough to cost a
+   fifth of the paths' time); AVX2 writes them back one by one. The targets of one adjacency list are
+   distinct, so no two lanes write the same distance. */
 #include <immintrin.h>
 
 static inline __attribute__((always_inline)) ptrdiff_t relax_lanes(unsigned mask, double d, const int *targets,
@@ -179,15 +181,8 @@ static ptrdiff_t relax_tail(double d, const int *targets, const double *weights,
     return found;
 }
 
-/* The lanes of targets[0..<8] (AVX-512) or [0..<4] (AVX2) whose candidate d + weight is below its
-   current distance, as a bit mask. */
-__attribute__((target("avx512f"))) static inline unsigned improving8(double d, const int *targets, const double *weights,
-                                                                     const double *dist) {
-    const __m256i index = _mm256_loadu_si256((const __m256i *)targets);
-    const __m512d candidate = _mm512_add_pd(_mm512_set1_pd(d), _mm512_loadu_pd(weights));
-    return _mm512_cmp_pd_mask(candidate, _mm512_i32gather_pd(index, dist, 8), _CMP_LT_OQ);
-}
-
+/* The lanes of targets[0..<4] whose candidate d + weight is below its current distance, as a bit
+   mask (AVX2). */
 __attribute__((target("avx2"))) static inline unsigned improving4(double d, const int *targets, const double *weights,
                                                                   const double *dist) {
     const __m128i index = _mm_loadu_si128((const __m128i *)targets);
@@ -195,20 +190,35 @@ __attribute__((target("avx2"))) static inline unsigned improving4(double d, cons
     return (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(candidate, _mm256_i32gather_pd(dist, index, 8), _CMP_LT_OQ));
 }
 
-/* One relaxation per instruction set: whole vectors by IMPROVING, the tail by the plain loop. */
-#define DEFINE_RELAX(name, target, lanes, IMPROVING)                                                        \
-    target static ptrdiff_t name(double d, const int *targets, const double *weights, ptrdiff_t count,     \
-                                 double *dist, int *improved) {                                           \
-        ptrdiff_t k = 0, found = 0;                                                                       \
-        for (; k + lanes <= count; k += lanes) {                                                          \
-            const unsigned better = IMPROVING(d, targets + k, weights + k, dist);                         \
-            if (better) found = relax_lanes(better, d, targets + k, weights + k, dist, improved, found);  \
-        }                                                                                                 \
-        return relax_tail(d, targets, weights, k, count, dist, improved, found);                          \
+/* AVX2: whole vectors of 4 by improving4, the improving lanes written back one by one; the tail by
+   the plain loop. */
+__attribute__((target("avx2"))) static ptrdiff_t relax_avx2(double d, const int *targets, const double *weights,
+                                                            ptrdiff_t count, double *dist, int *improved) {
+    ptrdiff_t k = 0, found = 0;
+    for (; k + 4 <= count; k += 4) {
+        const unsigned better = improving4(d, targets + k, weights + k, dist);
+        if (better) found = relax_lanes(better, d, targets + k, weights + k, dist, improved, found);
     }
+    return relax_tail(d, targets, weights, k, count, dist, improved, found);
+}
 
-DEFINE_RELAX(relax_avx512, __attribute__((target("avx512f"))), 8, improving8)
-DEFINE_RELAX(relax_avx2, __attribute__((target("avx2"))), 4, improving4)
+/* AVX-512: whole vectors of 8, no branch: the improving lanes' distances scattered back under the
+   comparison's mask, their targets compressed into a register and stored whole (hence the room for
+   count + 8), the count advanced by the mask's population; the tail by the plain loop. */
+__attribute__((target("avx512f,avx512vl"))) static ptrdiff_t relax_avx512(double d, const int *targets, const double *weights,
+                                                                       ptrdiff_t count, double *dist, int *improved) {
+    ptrdiff_t k = 0, found = 0;
+    const __m512d dv = _mm512_set1_pd(d);
+    for (; k + 8 <= count; k += 8) {
+        const __m256i index = _mm256_loadu_si256((const __m256i *)(targets + k));
+        const __m512d candidate = _mm512_add_pd(dv, _mm512_loadu_pd(weights + k));
+        const __mmask8 better = _mm512_cmp_pd_mask(candidate, _mm512_i32gather_pd(index, dist, 8), _CMP_LT_OQ);
+        _mm512_mask_i32scatter_pd(dist, better, index, candidate, 8);
+        _mm256_storeu_si256((__m256i *)(improved + found), _mm256_maskz_compress_epi32(better, index));
+        found += __builtin_popcount(better);
+    }
+    return relax_tail(d, targets, weights, k, count, dist, improved, found);
+}
 
 static ptrdiff_t relax_baseline(double d, const int *targets, const double *weights, ptrdiff_t count, double *dist,
                                 int *improved) {
@@ -217,13 +227,107 @@ static ptrdiff_t relax_baseline(double d, const int *targets, const double *weig
 
 typedef ptrdiff_t (*relax_kernel)(double, const int *, const double *, ptrdiff_t, double *, int *);
 
+static int widest_double_lanes(void) {
+    /* The 8-lane kernels use AVX-512VL's 256-bit compress as well as AVX-512F. */
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 8
+         : __builtin_cpu_supports("avx2") ? 4 : 1;
+}
+
+static relax_kernel relax_of_width(int lanes) {
+    const int usable = lanes < widest_double_lanes() ? lanes : widest_double_lanes();
+    return usable >= 8 ? relax_avx512 : usable >= 4 ? relax_avx2 : relax_baseline;
+}
+
+ptrdiff_t ck_relax_at_width(int lanes, double d, const int *targets, const double *weights, ptrdiff_t count,
+                            double *dist, int *improved) {
+    return relax_of_width(lanes)(d, targets, weights, count, dist, improved);
+}
+
 ptrdiff_t ck_relax(double d, const int *targets, const double *weights, ptrdiff_t count, double *dist, int *improved) {
     static relax_kernel chosen; /* every thread that finds it unset stores the same choice */
     relax_kernel kernel = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
     if (!kernel) {
-        kernel = __builtin_cpu_supports("avx512f") ? relax_avx512
-               : __builtin_cpu_supports("avx2") ? relax_avx2 : relax_baseline;
+        kernel = relax_of_width(8);
         __atomic_store_n(&chosen, kernel, __ATOMIC_RELAXED);
     }
     return kernel(d, targets, weights, count, dist, improved);
+}
+
+/* A known row's bound, dist[t] = min(dist[t], (d + row[t])·scale): a plain loop the compiler
+   vectorises for each instruction set; an add, a multiply and a comparison per element, so every
+   width gives the same bits. */
+#define DEFINE_LOWER(name, target)                                                                          \
+    target static void name(double *restrict dist, const double *restrict row, double d, double scale,     \
+                            ptrdiff_t count) {                                                            \
+        for (ptrdiff_t t = 0; t < count; t++) {                                                           \
+            const double bound = (d + row[t]) * scale;                                                    \
+            dist[t] = bound < dist[t] ? bound : dist[t];                                                  \
+        }                                                                                                 \
+    }
+
+DEFINE_LOWER(lower_avx512, __attribute__((target("avx512f,avx512vl"))))
+DEFINE_LOWER(lower_avx2, __attribute__((target("avx2"))))
+DEFINE_LOWER(lower_baseline, )
+
+typedef void (*lower_kernel)(double *, const double *, double, double, ptrdiff_t);
+
+static lower_kernel lower_of_width(int lanes) {
+    const int usable = lanes < widest_double_lanes() ? lanes : widest_double_lanes();
+    return usable >= 8 ? lower_avx512 : usable >= 4 ? lower_avx2 : lower_baseline;
+}
+
+void ck_lower_through_at_width(int lanes, double *dist, const double *row, double d, double scale, ptrdiff_t count) {
+    lower_of_width(lanes)(dist, row, d, scale, count);
+}
+
+void ck_lower_through(double *dist, const double *row, double d, double scale, ptrdiff_t count) {
+    static lower_kernel chosen;
+    lower_kernel kernel = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (!kernel) {
+        kernel = lower_of_width(8);
+        __atomic_store_n(&chosen, kernel, __ATOMIC_RELAXED);
+    }
+    kernel(dist, row, d, scale, count);
+}
+
+/* Σ row[j]·x[j], a float row against a double vector, in double: 32 partial sums, partial k taking
+   every j ≡ k (mod 32), added as products of the float widened to double (no fused multiply-add),
+   then the 32 partials summed pairwise in a fixed tree. Every width keeps the same partials, so the
+   same bits. 32 independent sums keep the adders busy; four scalar sums left the Lanczos product
+   waiting on their latency. */
+#define DEFINE_WIDE_DOT(name, target)                                                                       \
+    target static double name(const float *restrict row, const double *restrict x, ptrdiff_t count) {     \
+        double partial[32] = {0};                                                                         \
+        ptrdiff_t j = 0;                                                                                  \
+        for (; j + 32 <= count; j += 32)                                                                  \
+            for (int k = 0; k < 32; k++) partial[k] += (double)row[j + k] * x[j + k];                     \
+        for (int k = 0; j + k < count; k++) partial[k] += (double)row[j + k] * x[j + k];                  \
+        for (int width = 16; width >= 1; width /= 2)                                                      \
+            for (int k = 0; k < width; k++) partial[k] += partial[k + width];                             \
+        return partial[0];                                                                                \
+    }
+
+DEFINE_WIDE_DOT(wide_dot_avx512, __attribute__((target("avx512f,avx512vl"))))
+DEFINE_WIDE_DOT(wide_dot_avx2, __attribute__((target("avx2"))))
+DEFINE_WIDE_DOT(wide_dot_baseline, )
+
+typedef double (*wide_dot_kernel)(const float *, const double *, ptrdiff_t);
+
+static wide_dot_kernel wide_dot_of_width(int lanes) {
+    const int usable = lanes < widest_double_lanes() ? lanes : widest_double_lanes();
+    return usable >= 8 ? wide_dot_avx512 : usable >= 4 ? wide_dot_avx2 : wide_dot_baseline;
+}
+
+double ck_dot_float_double_at_width(int lanes, const float *row, const double *x, ptrdiff_t count) {
+    return wide_dot_of_width(lanes)(row, x, count);
+}
+
+double ck_dot_float_double(const float *row, const double *x, ptrdiff_t count) {
+    static wide_dot_kernel chosen;
+    wide_dot_kernel kernel = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (!kernel) {
+        kernel = wide_dot_of_width(8);
+        __atomic_store_n(&chosen, kernel, __ATOMIC_RELAXED);
+    }
+    return kernel(row, x, count);
 }

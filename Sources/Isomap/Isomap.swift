@@ -76,45 +76,24 @@ public enum Isomap {
                                                           threads: threads, joinComponents: true)
         phases.lap("knn")
 
-        // This rank's rows of D² (Dijkstra from its own sources), in double. scikit-learn rounds the
-        // geodesic distances to float32 when its input is float32; we keep them in double, as
-        // scikit-learn does for float64 input (docs/ISOMAP.md: the two differ by about 1e-10).
+        // This rank's rows of D² (Dijkstra from its own sources), in double, as scikit-learn keeps them
+        // for float64 input (it rounds them to float32 for float32 input; docs/ISOMAP.md).
         let local = mine.count
-        var kernel = [Double](repeating: 0, count: local * n)
-        kernel.withUnsafeMutableBufferPointer { k in
-            PathGraph(graph).squaredDistances(from: Array(mine), into: k.baseAddress!, threads: threads)
-        }
-
+        let kernel = KernelRows(rows: local, columns: n)
+        PathGraph(graph).squaredDistances(from: Array(mine), into: kernel.distances, threads: threads)
         phases.lap("paths")
 
         // Double centring: K = −½ (D² − row means − column means + grand mean); the column sums over
-        // every rank's rows are allreduced.
-        var columnSums = kernel.withUnsafeBufferPointer { k in
-            ParallelFor.sum(count: local, chunkSize: 64, width: n, threads: threads) { items, partial in
-                for r in items { for j in 0..<n { partial[j] += k[r * n + j] } }
-            }
+        // every rank's rows are allreduced. The kernel is kept in float (half the bytes each Lanczos
+        // product reads) and its products summed in double (docs/ISOMAP.md, "Precision").
+        let distances = kernel.distances
+        var columnSums = ParallelFor.sum(count: local, chunkSize: 64, width: n, threads: threads) { items, partial in
+            for r in items { for j in 0..<n { partial[j] += distances[r * n + j] } }
         }
         world.allreduce(&columnSums, op: .sum)
         let columnMeans = columnSums.map { $0 / Double(n) }
         let grandMean = columnMeans.reduce(0, +) / Double(n)
-        let squares = kernel.withUnsafeMutableBufferPointer { k in
-            ParallelFor.sum(count: local, chunkSize: 64, width: 1, threads: threads) { items, partial in
-                for r in items {
-                    let row = k.baseAddress! + r * n
-                    var rowSum = 0.0
-                    for j in 0..<n { rowSum += row[j] }
-                    let rowMean = rowSum / Double(n)
-                    var s = 0.0
-                    for j in 0..<n {
-                        let v = -0.5 * (row[j] - rowMean - columnMeans[j] + grandMean)
-                        row[j] = v
-                        s += v * v
-                    }
-                    partial[0] += s
-                }
-            }[0]
-        }
-        let frobenius = world.allreduce(squares, op: .sum)
+        let frobenius = world.allreduce(kernel.centre(columnMeans: columnMeans, grandMean: grandMean), op: .sum)
         phases.lap("kernel")
 
         // The top eigenvectors: Lanczos on replicated vectors, each product this rank's rows then an
@@ -122,20 +101,12 @@ public enum Isomap {
         var random = SeededGenerator(seed: seed, at: 0x150_4A9)
         let start = (0..<n).map { _ in Double(random.nextNormalFloat()) }
         let counts = partition.counts
-        let result = kernel.withUnsafeBufferPointer { k in
-            lanczos.largest(count: components, n: n, start: start, threads: threads) { x in
-                var y = [Double](repeating: 0, count: local)
-                x.withUnsafeBufferPointer { xp in
-                    y.withUnsafeMutableBufferPointer { yp in
-                        ParallelFor.chunks(count: local, chunkSize: 16, threads: threads) { _, items in
-                            for r in items {
-                                yp[r] = Self.dot(k.baseAddress! + r * n, xp.baseAddress!, n)
-                            }
-                        }
-                    }
-                }
-                return world.allgatherBlocks(y, counts: counts)
+        let result = lanczos.largest(count: components, n: n, start: start, threads: threads) { x in
+            var y = [Double](repeating: 0, count: local)
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { yp in kernel.product(xp.baseAddress!, into: yp.baseAddress!, threads: threads) }
             }
+            return world.allgatherBlocks(y, counts: counts)
         }
         guard let result else {
             throw IsomapError.eigensolverFailed("Isomap: the Lanczos iteration broke down on the \(n) × \(n) kernel")

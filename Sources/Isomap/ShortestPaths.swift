@@ -1,5 +1,6 @@
 import CKernels
 import LinearAlgebra
+import Randomness
 
 /// The graph Dijkstra walks: a `NeighborhoodGraph` renumbered in breadth-first order, so that a
 /// node's neighbours, their adjacency lists and their distances lie near each other in memory, with
@@ -54,14 +55,73 @@ struct PathGraph: Sendable {
 
     /// Squared geodesic distances from original row `sources[r]` into row r of `rows` (`count`
     /// doubles each, original order), on `threads` threads, one `Dijkstra` per thread, 8 sources
-    /// handed out at a time to the thread free next. Each row is computed on its own, so neither the
-    /// thread count nor the schedule changes a bit.
+    /// handed out at a time to the thread free next.
+    ///
+    /// The sources run in `SourceRounds`: a source of round k reads the finished rows of rounds
+    /// before k where its search settles their nodes (`KnownRows`), so later rounds settle only
+    /// what those rows do not already give. A source's rounds depend only on the set of sources,
+    /// so neither the thread count, the schedule nor the order of `sources` changes a bit.
     func squaredDistances(from sources: [Int], into rows: UnsafeMutablePointer<Double>, threads: Int) {
         let n = count
-        ParallelFor.claimed(count: sources.count, chunkSize: 8, threads: threads, state: { Dijkstra(graph: self) }) { dijkstra, items in
-            for r in items { dijkstra.squaredDistances(from: sources[r], into: rows + r * n) }
+        let rounds = SourceRounds(sources: sources)
+        var rowOfNode = [Int32](repeating: -1, count: n), roundOfNode = [Int32](repeating: .max, count: n)
+        for (k, round) in rounds.members.enumerated() {
+            for r in round {
+                let p = Int(position[sources[r]])
+                if rowOfNode[p] < 0 { rowOfNode[p] = Int32(r); roundOfNode[p] = Int32(k) }
+            }
+        }
+        for (k, round) in rounds.members.enumerated() {
+            let known = KnownRows(base: rows, width: n, rowOfNode: rowOfNode, roundOfNode: roundOfNode, round: Int32(k))
+            ParallelFor.claimed(count: round.count, chunkSize: 8, threads: threads, state: { Dijkstra(graph: self) }) { dijkstra, items in
+                for i in items { dijkstra.distances(from: sources[round[i]], known: known, into: rows + round[i] * n) }
+            }
+        }
+        // The rows are in breadth-first order and unsquared until every round is done.
+        order.withUnsafeBufferPointer { order in
+            ParallelFor.claimed(count: sources.count, chunkSize: 8, threads: threads, state: { [Double](repeating: 0, count: n) }) { scratch, items in
+                scratch.withUnsafeMutableBufferPointer { copy in
+                    for r in items {
+                        let row = rows + r * n
+                        copy.baseAddress!.update(from: row, count: n)
+                        for p in 0..<n { row[Int(order[p])] = copy[p] * copy[p] }
+                    }
+                }
+            }
         }
     }
+}
+
+/// The order in which `PathGraph.squaredDistances` runs its sources: shuffled by a fixed hash of
+/// their row indices (so the finished rows of early rounds lie all over the graph), then cut into at
+/// most 64 rounds of at least 32 sources. Round k's sources read the rows of rounds 0 ..< k.
+struct SourceRounds {
+    /// `members[k]`: the indices into `sources` that make round k.
+    let members: [[Int]]
+
+    init(sources: [Int]) {
+        let shuffled = sources.indices.sorted { a, b in
+            let (ha, hb) = (Self.hash(sources[a]), Self.hash(sources[b]))
+            return ha != hb ? ha < hb : a < b
+        }
+        let roundCount = max(1, min(64, sources.count / 32))
+        members = (0..<roundCount).map { k in
+            Array(shuffled[k * shuffled.count / roundCount..<(k + 1) * shuffled.count / roundCount])
+        }
+    }
+
+    /// A fixed bijection of row indices that scatters nearby ones (SplitMix64's finaliser).
+    static func hash(_ row: Int) -> UInt64 { SeededGenerator.mix(UInt64(row) &+ 0x9E37_79B9_7F4A_7C15) }
+}
+
+/// Finished rows of distances a `Dijkstra` may read: node p's row (breadth-first order, unsquared)
+/// is at `base + rowOfNode[p] · width` when `roundOfNode[p] < round`.
+struct KnownRows: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+    let width: Int
+    let rowOfNode: [Int32]
+    let roundOfNode: [Int32]
+    let round: Int32
 }
 
 /// A monotone priority queue of (key, node) for Dijkstra: a radix heap (Ahuja, Mehlhorn, Orlin and
@@ -158,41 +218,73 @@ public final class RadixQueue {
 /// Dijkstra's shortest paths from one source at a time over a `PathGraph`, with a `RadixQueue`
 /// (lazy deletion: an entry whose key is no longer its node's distance is skipped) and a node's edges
 /// relaxed by `ck_relax` (its targets' distances gathered 8 or 4 at a time). One per thread;
-/// it keeps its distance row and queue between sources. The distances do not depend on the order in
-/// which equal keys are settled: each is the smallest sum, added along its path from the source, of
-/// the edges of a path.
+/// it keeps its distance row and queue between sources.
+///
+/// With `KnownRows`, a settled neighbour u of the source whose row D(u, ·) is finished is not
+/// relaxed: every distance is lowered to (d(u) + D(u, t))·(1 − 2⁻⁴⁴) at once (`ck_lower_through`).
+/// That is exact for every t whose shortest path leaves the source through u, so none of those is
+/// pushed; only the paths through the other neighbours are searched. Nothing is lost: if a node's
+/// distance is exact through u's row, u lies on its shortest path, and so on that of every node
+/// after it on that path, which the row gives exactly too; a node whose shortest path passes no
+/// read row is reached by relaxations, as in plain Dijkstra. (Reading the rows of farther
+/// nodes as well covered a little more and cost more than it saved: each read is a whole row.)
+/// The factor keeps a path that is shorter only by rounding from being pushed and searched again;
+/// a distance read through a row is therefore low by at most 2⁻⁴⁴ of itself per round of rows it
+/// passed through (64 at most: under 4e-12; rounding differences along a path are near 1e-14). Without known rows, each distance is the smallest
+/// sum, added along its path from the source, of the edges of a path, whatever the order in which
+/// equal keys are settled.
 final class Dijkstra {
     private let distance: UnsafeMutablePointer<Double>
     private let queue = RadixQueue()
     private let graph: PathGraph
 
-    /// The nodes one relaxation improved (room for the largest degree).
+    /// The nodes one relaxation improved (room for the largest degree and a vector more).
     private let improved: UnsafeMutablePointer<Int32>
+
+    /// `adjacent[p] == stamp`: node p is a neighbour of the current source.
+    private let adjacent: UnsafeMutablePointer<UInt32>
+    private var stamp: UInt32 = 0
+
+    /// What a distance read through a known row is multiplied by.
+    static let throughScale = 1 - 0x1p-44
 
     init(graph: PathGraph) {
         self.graph = graph
         distance = .allocate(capacity: max(graph.count, 1))
+        adjacent = .allocate(capacity: max(graph.count, 1))
+        adjacent.initialize(repeating: 0, count: max(graph.count, 1))
         var degree = 1
         for p in 0..<graph.count { degree = max(degree, Int(graph.offsets[p + 1] - graph.offsets[p])) }
-        improved = .allocate(capacity: degree)
+        improved = .allocate(capacity: degree + 8)
     }
 
     deinit {
         distance.deallocate()
         improved.deallocate()
+        adjacent.deallocate()
     }
 
-    /// Squared geodesic distances from original row `source` to every row into `out` (original
-    /// order; infinity where unreachable).
-    func squaredDistances(from source: Int, into out: UnsafeMutablePointer<Double>) {
-        squaredDistances(fromSeeds: [(source, 0)], into: out)
+    /// Geodesic distances (unsquared, breadth-first order) from original row `source` into `out`,
+    /// reading the rows `known` makes available.
+    func distances(from source: Int, known: KnownRows, into out: UnsafeMutablePointer<Double>) {
+        search(seeds: [(source, 0)], known: known)
+        out.update(from: distance, count: graph.count)
     }
 
     /// Squared geodesic distances from a node outside the graph joined to the original rows of
     /// `seeds` by edges of the given (non-negative) lengths: for every row j, the smallest over the
     /// seeds (i, l) of l + d(i, j), squared, into `out` (original order). What a new row's placement
-    /// reads (`Isomap.place`); one seed of length 0 is a row's own distances.
+    /// reads (`Isomap.place`).
     func squaredDistances(fromSeeds seeds: [(row: Int, length: Double)], into out: UnsafeMutablePointer<Double>) {
+        search(seeds: seeds, known: nil)
+        let dist = distance
+        graph.order.withUnsafeBufferPointer { order in
+            for p in 0..<graph.count { out[Int(order[p])] = dist[p] * dist[p] }
+        }
+    }
+
+    /// Fills `distance` (breadth-first order) from the seeds.
+    private func search(seeds: [(row: Int, length: Double)], known: KnownRows?) {
         let n = graph.count
         let dist = distance
         dist.update(repeating: .infinity, count: n)
@@ -204,23 +296,40 @@ final class Dijkstra {
                 queue.push(length, start)
             }
         }
+        let noRows = [Int32]()
         graph.offsets.withUnsafeBufferPointer { offsets in
         graph.targets.withUnsafeBufferPointer { targets in
         graph.weights.withUnsafeBufferPointer { weights in
-            let improved = self.improved
+        (known?.rowOfNode ?? noRows).withUnsafeBufferPointer { rowOfNode in
+        (known?.roundOfNode ?? noRows).withUnsafeBufferPointer { roundOfNode in
+            let improved = self.improved, adjacent = self.adjacent
+            let round = known?.round ?? 0, rowBase = known?.base, width = known?.width ?? 0
+            if known != nil { markNeighbours(of: Int(graph.position[seeds[0].row]), offsets: offsets, targets: targets) }
             // A graph without edges has no base addresses, and nothing to relax.
             let targetBase = targets.baseAddress, weightBase = weights.baseAddress
             while queue.count > 0 {
                 let (d, u32) = queue.pop()
                 let u = Int(u32)
-                guard d == dist[u], let targetBase, let weightBase else { continue }
+                guard d == dist[u] else { continue }
+                if let rowBase, adjacent[u] == stamp, roundOfNode[u] < round {
+                    ck_lower_through(dist, rowBase + Int(rowOfNode[u]) * width, d, Self.throughScale, n)
+                    continue
+                }
+                guard let targetBase, let weightBase else { continue }
                 let begin = Int(offsets[u])
                 let found = ck_relax(d, targetBase + begin, weightBase + begin, Int(offsets[u + 1]) - begin, dist, improved)
                 for i in 0..<found { queue.push(dist[Int(improved[i])], improved[i]) }
             }
-        } } }
-        graph.order.withUnsafeBufferPointer { order in
-            for p in 0..<n { out[Int(order[p])] = dist[p] * dist[p] }
+        } } } } }
+    }
+
+    /// Stamps node p's neighbours as the current source's.
+    private func markNeighbours(of p: Int, offsets: UnsafeBufferPointer<Int32>, targets: UnsafeBufferPointer<Int32>) {
+        if stamp == .max {
+            adjacent.update(repeating: 0, count: max(graph.count, 1))
+            stamp = 0
         }
+        stamp += 1
+        for e in Int(offsets[p])..<Int(offsets[p + 1]) { adjacent[Int(targets[e])] = stamp }
     }
 }

@@ -31,9 +31,28 @@ static inline void ck_prefetch(const void *address) { __builtin_prefetch(address
 
 /* One Dijkstra relaxation of a node at distance d: for each k < count, where d + weights[k] is below
    dist[targets[k]], that distance becomes d + weights[k] and targets[k] is appended to `improved`
-   (room for `count`); returns how many were appended, in the order of the list. The targets must be
-   distinct, as an adjacency list's are. The distances gathered eight (AVX-512) or four (AVX2) at a
-   time and compared at once; the same sums and comparisons as the plain loop, so the same bits. */
+   (room for count + 8: the AVX-512 kernel stores whole vectors); returns how many were appended, in
+   the order of the list. The targets must be distinct, as an adjacency list's are. The distances
+   are gathered eight (AVX-512: then compared, scattered back and compressed into `improved` without
+   a branch) or four (AVX2) at a time; the same sums and comparisons as the plain loop, so the same
+   bits. */
 ptrdiff_t ck_relax(double d, const int *targets, const double *weights, ptrdiff_t count, double *dist, int *improved);
+
+/* ck_relax with vectors of at most `lanes` doubles (8, 4 or 1, and no wider than this CPU has), so
+   that tests can check every width on one machine. */
+ptrdiff_t ck_relax_at_width(int lanes, double d, const int *targets, const double *weights, ptrdiff_t count,
+                            double *dist, int *improved);
+
+/* Lowers Dijkstra's distances through a node whose whole row of distances is known: for every
+   t < count, dist[t] = min(dist[t], (d + row[t])·scale), where d is the node's distance from the
+   source and scale a factor just below 1 (see Dijkstra in Sources/Isomap/ShortestPaths.swift).
+   The same bits at every vector width. */
+void ck_lower_through(double *dist, const double *row, double d, double scale, ptrdiff_t count);
+void ck_lower_through_at_width(int lanes, double *dist, const double *row, double d, double scale, ptrdiff_t count);
+
+/* Σ row[j]·x[j] in double for a float row and a double vector (exact Isomap's Lanczos product over
+   its float kernel): 32 partial sums in a fixed order, so the same bits at every vector width. */
+double ck_dot_float_double(const float *row, const double *x, ptrdiff_t count);
+double ck_dot_float_double_at_width(int lanes, const float *row, const double *x, ptrdiff_t count);
 
 #endif
