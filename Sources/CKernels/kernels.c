@@ -227,6 +227,19 @@ static ptrdiff_t relax_baseline(double d, const int *targets, const double *weig
 
 typedef ptrdiff_t (*relax_kernel)(double, const int *, const double *, ptrdiff_t, double *, int *);
 
+/* The widest kernel OF_WIDTH gives, chosen on the first call at this use and kept (every thread that
+   finds it unset stores the same choice). */
+#define CHOSEN(kernel_type, OF_WIDTH)                                                                       \
+    ({                                                                                                    \
+        static kernel_type chosen;                                                                        \
+        kernel_type kernel = __atomic_load_n(&chosen, __ATOMIC_RELAXED);                                  \
+        if (!kernel) {                                                                                    \
+            kernel = OF_WIDTH(8);                                                                         \
+            __atomic_store_n(&chosen, kernel, __ATOMIC_RELAXED);                                          \
+        }                                                                                                 \
+        kernel;                                                                                           \
+    })
+
 static int widest_double_lanes(void) {
     /* The 8-lane kernels use AVX-512VL's 256-bit compress as well as AVX-512F. */
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 8
@@ -244,13 +257,7 @@ ptrdiff_t ck_relax_at_width(int lanes, double d, const int *targets, const doubl
 }
 
 ptrdiff_t ck_relax(double d, const int *targets, const double *weights, ptrdiff_t count, double *dist, int *improved) {
-    static relax_kernel chosen; /* every thread that finds it unset stores the same choice */
-    relax_kernel kernel = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
-    if (!kernel) {
-        kernel = relax_of_width(8);
-        __atomic_store_n(&chosen, kernel, __ATOMIC_RELAXED);
-    }
-    return kernel(d, targets, weights, count, dist, improved);
+    return CHOSEN(relax_kernel, relax_of_width)(d, targets, weights, count, dist, improved);
 }
 
 /* A known row's bound, dist[t] = min(dist[t], (d + row[t])·scale): a plain loop the compiler
@@ -281,13 +288,7 @@ void ck_lower_through_at_width(int lanes, double *dist, const double *row, doubl
 }
 
 void ck_lower_through(double *dist, const double *row, double d, double scale, ptrdiff_t count) {
-    static lower_kernel chosen;
-    lower_kernel kernel = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
-    if (!kernel) {
-        kernel = lower_of_width(8);
-        __atomic_store_n(&chosen, kernel, __ATOMIC_RELAXED);
-    }
-    kernel(dist, row, d, scale, count);
+    CHOSEN(lower_kernel, lower_of_width)(dist, row, d, scale, count);
 }
 
 /* Σ row[j]·x[j], a float row against a double vector, in double: 32 partial sums, partial k taking
@@ -323,11 +324,5 @@ double ck_dot_float_double_at_width(int lanes, const float *row, const double *x
 }
 
 double ck_dot_float_double(const float *row, const double *x, ptrdiff_t count) {
-    static wide_dot_kernel chosen;
-    wide_dot_kernel kernel = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
-    if (!kernel) {
-        kernel = wide_dot_of_width(8);
-        __atomic_store_n(&chosen, kernel, __ATOMIC_RELAXED);
-    }
-    return kernel(row, x, count);
+    return CHOSEN(wide_dot_kernel, wide_dot_of_width)(row, x, count);
 }

@@ -93,7 +93,7 @@ public enum Isomap {
         world.allreduce(&columnSums, op: .sum)
         let columnMeans = columnSums.map { $0 / Double(n) }
         let grandMean = columnMeans.reduce(0, +) / Double(n)
-        let frobenius = world.allreduce(kernel.centre(columnMeans: columnMeans, grandMean: grandMean), op: .sum)
+        let frobenius = world.allreduce(kernel.centre(columnMeans: columnMeans, grandMean: grandMean, threads: threads), op: .sum)
         phases.lap("kernel")
 
         // The top eigenvectors: Lanczos on replicated vectors, each product this rank's rows then an

@@ -33,33 +33,42 @@ final class KernelRows {
     }
 
     /// Turns row r's D² into the kernel row −½(D²[r, j] − rowMean − columnMeans[j] + grandMean),
-    /// rounded to float, in row order: row r's floats go to the bytes of rows before it, already
-    /// converted, and of its own doubles, copied out first (byte copies, so that no memory is read
-    /// as one type while another is stored in it). Returns the squared Frobenius norm of the float
-    /// kernel, summed in double: what the eigenvalues found in that kernel are compared with, so
-    /// that the reconstruction error does not mix two roundings.
-    func centre(columnMeans: [Double], grandMean: Double) -> Double {
+    /// rounded to float, in place. Row r's floats go to bytes of rows r/2 ..< (r + 1)/2 and of its
+    /// own doubles, so rows run in batches [1, 2), [2, 4), [4, 8), …, after row 0: a batch overwrites
+    /// only rows of earlier batches, and its rows run in parallel. Each row's doubles are copied out
+    /// first (byte copies, so that no memory is read as one type while another is stored in it).
+    /// Returns the squared Frobenius norm of the float kernel, summed in double in a fixed order:
+    /// what the eigenvalues found in that kernel are compared with, so that the reconstruction error
+    /// does not mix two roundings.
+    func centre(columnMeans: [Double], grandMean: Double, threads: Int) -> Double {
         precondition(!isCentred, "the distance rows were already centred")
-        let n = columns
-        let row = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
-        let out = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
-        defer { row.deallocate(); out.deallocate() }
+        let n = columns, base = buffer
         var squares = 0.0
         columnMeans.withUnsafeBufferPointer { means in
-            for r in 0..<rows {
-                UnsafeMutableRawPointer(row).copyMemory(from: buffer + r * n * MemoryLayout<Double>.size,
-                                                        byteCount: n * MemoryLayout<Double>.size)
-                var rowSum = 0.0
-                for j in 0..<n { rowSum += row[j] }
-                let rowShift = grandMean - rowSum / Double(n)
-                var s = 0.0
-                for j in 0..<n {
-                    let v = Float(-0.5 * (row[j] - means[j] + rowShift))
-                    out[j] = v
-                    s += Double(v) * Double(v)
-                }
-                squares += s
-                (buffer + r * n * MemoryLayout<Float>.size).copyMemory(from: out, byteCount: n * MemoryLayout<Float>.size)
+            var start = 0
+            while start < rows {
+                let end = start == 0 ? 1 : min(rows, 2 * start)
+                squares += ParallelFor.sum(count: end - start, chunkSize: 16, width: 1, threads: threads) { items, partial in
+                    let row = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+                    let out = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
+                    defer { row.deallocate(); out.deallocate() }
+                    for r in items.lowerBound + start..<items.upperBound + start {
+                        UnsafeMutableRawPointer(row).copyMemory(from: base + r * n * MemoryLayout<Double>.size,
+                                                                byteCount: n * MemoryLayout<Double>.size)
+                        var rowSum = 0.0
+                        for j in 0..<n { rowSum += row[j] }
+                        let rowShift = grandMean - rowSum / Double(n)
+                        var s = 0.0
+                        for j in 0..<n {
+                            let v = Float(-0.5 * (row[j] - means[j] + rowShift))
+                            out[j] = v
+                            s += Double(v) * Double(v)
+                        }
+                        partial[0] += s
+                        (base + r * n * MemoryLayout<Float>.size).copyMemory(from: out, byteCount: n * MemoryLayout<Float>.size)
+                    }
+                }[0]
+                start = end
             }
         }
         if let smaller = realloc(buffer, max(rows * n, 1) * MemoryLayout<Float>.size) { buffer = smaller }

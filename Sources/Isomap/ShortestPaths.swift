@@ -78,16 +78,21 @@ struct PathGraph: Sendable {
             }
         }
         // The rows are in breadth-first order and unsquared until every round is done.
-        order.withUnsafeBufferPointer { order in
-            ParallelFor.claimed(count: sources.count, chunkSize: 8, threads: threads, state: { [Double](repeating: 0, count: n) }) { scratch, items in
-                scratch.withUnsafeMutableBufferPointer { copy in
-                    for r in items {
-                        let row = rows + r * n
-                        copy.baseAddress!.update(from: row, count: n)
-                        for p in 0..<n { row[Int(order[p])] = copy[p] * copy[p] }
-                    }
+        ParallelFor.claimed(count: sources.count, chunkSize: 8, threads: threads, state: { [Double](repeating: 0, count: n) }) { scratch, items in
+            scratch.withUnsafeMutableBufferPointer { copy in
+                for r in items {
+                    copy.baseAddress!.update(from: rows + r * n, count: n)
+                    squaredInOriginalOrder(copy.baseAddress!, into: rows + r * n)
                 }
             }
+        }
+    }
+
+    /// `out[order[p]] = distances[p]²` for every node p: a row of this graph's distances (breadth-
+    /// first order) as the caller's squared row.
+    func squaredInOriginalOrder(_ distances: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        order.withUnsafeBufferPointer { order in
+            for p in 0..<count { out[Int(order[p])] = distances[p] * distances[p] }
         }
     }
 }
@@ -230,9 +235,9 @@ public final class RadixQueue {
 /// nodes as well covered a little more and cost more than it saved: each read is a whole row.)
 /// The factor keeps a path that is shorter only by rounding from being pushed and searched again;
 /// a distance read through a row is therefore low by at most 2⁻⁴⁴ of itself per round of rows it
-/// passed through (64 at most: under 4e-12; rounding differences along a path are near 1e-14). Without known rows, each distance is the smallest
-/// sum, added along its path from the source, of the edges of a path, whatever the order in which
-/// equal keys are settled.
+/// passed through (64 at most: under 4e-12; rounding differences along a path are near 1e-14).
+/// Without known rows, each distance is the smallest sum, added along its path from the source, of
+/// the edges of a path, whatever the order in which equal keys are settled.
 final class Dijkstra {
     private let distance: UnsafeMutablePointer<Double>
     private let queue = RadixQueue()
@@ -277,10 +282,7 @@ final class Dijkstra {
     /// reads (`Isomap.place`).
     func squaredDistances(fromSeeds seeds: [(row: Int, length: Double)], into out: UnsafeMutablePointer<Double>) {
         search(seeds: seeds, known: nil)
-        let dist = distance
-        graph.order.withUnsafeBufferPointer { order in
-            for p in 0..<graph.count { out[Int(order[p])] = dist[p] * dist[p] }
-        }
+        graph.squaredInOriginalOrder(distance, into: out)
     }
 
     /// Fills `distance` (breadth-first order) from the seeds.
